@@ -1,0 +1,174 @@
+"""The records that travel between stages: one frozen type per hop of the data flow.
+
+This module imports nothing of ours, so every stage can depend on it and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class PageHints:
+    """What a source already knows about a page before extraction (feed entry, news sitemap).
+
+    Used as fallbacks when the page itself lacks the field; `*_source` names where a
+    date came from so the stored date keeps its provenance.
+    """
+
+    title: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    summary: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched document, exactly as it arrived: bytes plus plain fields.
+
+    Serialisable on purpose (bytes, str, tuples) so it can travel through a queue
+    between machines without changing any stage.
+    """
+
+    url: str
+    source: str
+    fetched_at: str  # ISO 8601, UTC
+    body: bytes
+    content_type: str = "text/html"
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    encoding: str | None = None  # declared charset, if the transport said one
+    hints: PageHints = field(default_factory=PageHints)
+
+
+@dataclass(frozen=True)
+class Article:
+    """Clean article text with its metadata; produced by extract, refined by clean."""
+
+    url: str  # as fetched
+    canonical_url: str  # normalised, used for dedupe
+    source: str
+    fetched_at: str
+    title: str
+    text: str
+    published: str | None = None  # ISO date (YYYY-MM-DD) or None, never invented
+    date_source: str | None = None  # 'metadata', 'json-ld', 'feed', 'sitemap', 'url', 'text'
+    author: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A page that is not stored as an article, and why: a value, not an error."""
+
+    stage: str  # 'extract', 'clean', 'dedupe', ...
+    reason: str  # short machine-friendly reason, e.g. 'not-article', 'empty', 'binary'
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One piece of evidence that counted for (or against) relevance."""
+
+    term: str  # the canonical term or entity name
+    kind: str  # 'ree', 'policy', 'actor', 'penalty', 'watchlist', ...
+    where: str  # 'title', 'lead', 'body'
+    weight: float
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """An entity recognised in an article, with how often it was mentioned."""
+
+    entity_id: str  # stable slug, e.g. 'country:russia'
+    name: str  # canonical name, e.g. 'Russia'
+    kind: str  # 'element', 'ree-term', 'country', 'bloc', 'agency', 'person', 'company', 'deposit', ...
+    mentions: int
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A quantity stated in the text, with the sentence it came from."""
+
+    kind: str  # 'mass', 'percent', 'money', 'deadline', ...
+    value: float  # normalised value (tonnes for mass, percent for percent, units for money)
+    unit: str  # 'tonnes', '%', 'USD', 'year', ...
+    stated: str  # the figure as written, e.g. '28.7 million tonnes'
+    sentence: str
+    entity: str | None = None  # canonical name of the entity it is about, if known
+    value_high: float | None = None  # upper end of a range ('10-12%'), else None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Relevance and enrichment for one article; pure function of text + watchlist."""
+
+    score: float  # 0..1
+    relevant: bool
+    reasons: tuple[Reason, ...] = ()
+    entities: tuple[EntityMention, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What dedupe needs to compare an article without re-reading its text."""
+
+    content_hash: str  # sha256 of the normalised text
+    minhash: tuple[int, ...] = ()  # MinHash signature over word shingles
+    band_keys: tuple[str, ...] = ()  # LSH band keys derived from the signature
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """A stored article that might be a duplicate of, or share a story with, a new one."""
+
+    article_id: int
+    story_id: int | None
+    title: str
+    lead: str
+    published: str | None
+    fetched_at: str
+    content_hash: str
+    minhash: tuple[int, ...] = ()
+    entity_ids: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()  # normalised figure keys, e.g. 'mass:28700000'
+    duplicate_of: int | None = None
+
+
+DedupeKind = Literal["new-story", "joins-story", "duplicate", "exact-duplicate"]
+
+
+@dataclass(frozen=True)
+class DedupeDecision:
+    """Where a new article goes: its own story, an existing story, or a duplicate of one article."""
+
+    kind: DedupeKind
+    reason: str  # human-readable explanation, stored as articles.story_reason
+    story_id: int | None = None  # existing story joined (None for a new story)
+    duplicate_of: int | None = None  # article id this one copies
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The outcome of processing a page that was stored (new or already known)."""
+
+    article_id: int
+    url: str
+    new: bool  # False when the page was already in the archive
+    relevant: bool
+    score: float
+    story_id: int | None
+    new_story: bool
+    duplicate_of: int | None
+    alerts_queued: int
+
+
+Outcome = Stored | Rejected

@@ -1,0 +1,199 @@
+"""The SQLite schema, as re-appliable sqlite-utils migrations (the only place DDL lives).
+
+Table and column names of `articles`, `stories`, `alerts`, `runs`, `entities`,
+`article_entities` and `figures` are a public contract: users' Datasette queries
+rely on them. Add columns in new migrations; never rename.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("remon")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    """Articles, raw pages, stories, the alert outbox and runs."""
+    db.execute(
+        """
+        CREATE TABLE raw_pages (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL UNIQUE,
+            source TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            content_type TEXT,
+            status INTEGER,
+            encoding TEXT,
+            headers TEXT,            -- JSON list of [name, value]
+            hints TEXT,              -- JSON object: feed/sitemap fallbacks
+            body_sha256 TEXT NOT NULL,
+            body_size INTEGER NOT NULL,
+            body BLOB NOT NULL       -- zlib-compressed raw bytes
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            article_count INTEGER NOT NULL DEFAULT 0,
+            outlet_count INTEGER NOT NULL DEFAULT 0,
+            outlets TEXT NOT NULL DEFAULT '[]',   -- JSON list of source names
+            entities TEXT NOT NULL DEFAULT '[]',  -- JSON list of top entity names
+            published TEXT,
+            score REAL NOT NULL DEFAULT 0,
+            relevant INTEGER NOT NULL DEFAULT 0,
+            representative_article_id INTEGER
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL UNIQUE,
+            source TEXT NOT NULL,
+            title TEXT NOT NULL,
+            author TEXT,
+            site_name TEXT,
+            description TEXT,
+            published TEXT,
+            date_source TEXT,
+            fetched_at TEXT NOT NULL,
+            language TEXT,
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            relevant INTEGER NOT NULL DEFAULT 0,
+            score REAL NOT NULL DEFAULT 0,
+            reasons TEXT NOT NULL DEFAULT '[]',   -- JSON list of reasons
+            story_id INTEGER REFERENCES stories(id),
+            story_reason TEXT,
+            duplicate_of INTEGER REFERENCES articles(id),
+            minhash BLOB,
+            raw_page_id INTEGER REFERENCES raw_pages(id)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_articles_content_hash ON articles(content_hash)")
+    db.execute("CREATE INDEX idx_articles_story ON articles(story_id)")
+    db.execute("CREATE INDEX idx_articles_published ON articles(published)")
+    db.execute(
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER REFERENCES stories(id),
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'story',   -- 'story' or 'operator'
+            subject TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT,
+            sent_at TEXT,
+            error TEXT,
+            UNIQUE (story_id, channel, kind)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_alerts_status ON alerts(status)")
+    db.execute(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            seconds REAL,
+            source TEXT NOT NULL,
+            kind TEXT,
+            status TEXT NOT NULL DEFAULT 'running',  -- running, ok, failed, locked
+            pages INTEGER NOT NULL DEFAULT 0,
+            seen INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            relevant INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            stories INTEGER NOT NULL DEFAULT 0,
+            alerts INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_runs_source ON runs(source, started_at)")
+
+
+@migrations()
+def m002_enrichment(db: Database) -> None:
+    """Entities, figures and the persistent LSH index."""
+    db.execute(
+        """
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,     -- stable slug, e.g. 'country:russia'
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE article_entities (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            entity_id TEXT NOT NULL REFERENCES entities(id),
+            mentions INTEGER NOT NULL,
+            PRIMARY KEY (article_id, entity_id)
+        )"""
+    )
+    db.execute("CREATE INDEX idx_article_entities_entity ON article_entities(entity_id)")
+    db.execute(
+        """
+        CREATE TABLE figures (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            kind TEXT NOT NULL,
+            value REAL NOT NULL,
+            value_high REAL,
+            unit TEXT NOT NULL,
+            stated TEXT NOT NULL,
+            sentence TEXT NOT NULL,
+            entity TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX idx_figures_article ON figures(article_id)")
+    db.execute(
+        """
+        CREATE TABLE lsh_bands (
+            band_key TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (band_key, article_id)
+        ) WITHOUT ROWID"""
+    )
+
+
+@migrations()
+def m003_fetch_state(db: Database) -> None:
+    """Validators for conditional requests to feeds and sitemaps."""
+    db.execute(
+        """
+        CREATE TABLE fetch_state (
+            url TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            body_sha256 TEXT,
+            checked_at TEXT NOT NULL,
+            changed_at TEXT
+        )"""
+    )
+
+
+@migrations()
+def m004_fts(db: Database) -> None:
+    """Full-text search over article title and text, kept in sync by triggers."""
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter unicode61")
+
+
+def apply_migrations(db: Database) -> None:
+    """Bring a database up to the current schema; safe to call on every start."""
+    migrations.apply(db)

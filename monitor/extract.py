@@ -1,0 +1,129 @@
+"""Extraction: a fetched Page becomes an Article (text + metadata) or a Rejected value.
+
+The only module that imports trafilatura. HTML goes through trafilatura with metadata;
+plain text and Markdown are decoded (legacy encodings included) and used as they are,
+their title left for the clean stage to infer once junk lines are gone.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import trafilatura
+from charset_normalizer import from_bytes
+
+from urllib.parse import urlsplit
+
+from monitor.models import Article, Page, Rejected
+from monitor.urls import canonical_url
+
+log = logging.getLogger(__name__)
+
+MIN_ARTICLE_CHARS = 200
+TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def extract(page: Page) -> Article | Rejected:
+    """An Article from an HTML or text page; Rejected for empty, binary, unsupported or non-article pages."""
+    if not page.body.strip():
+        return Rejected("extract", "empty", page.url, "no content")
+    kind = media_type(page)
+    if kind in TEXT_TYPES:
+        return _from_text(page)
+    if kind in HTML_TYPES:
+        return _from_html(page)
+    return Rejected("extract", "unsupported-type", page.url, kind)
+
+
+def media_type(page: Page) -> str:
+    """The page's media type, sniffed from the body when the declared one is missing or generic."""
+    declared = page.content_type.split(";", 1)[0].strip().lower()
+    head = page.body[:512].lstrip().lower()
+    if declared in ("", "application/octet-stream", "binary/octet-stream"):
+        if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
+            return "text/html"
+        if looks_binary(page.body):
+            return "application/octet-stream"
+        return "text/plain"
+    return declared
+
+
+def looks_binary(body: bytes) -> bool:
+    """True when a body has NUL bytes or many control characters: not text in any encoding."""
+    sample = body[:4096]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13, 27))
+    return controls > len(sample) * 0.05
+
+
+def decode_text(body: bytes, declared: str | None = None) -> str | None:
+    """Text from bytes: the declared charset, else UTF-8, else the best legacy guess; None if binary."""
+    if looks_binary(body):
+        return None
+    for encoding in (declared, "utf-8"):
+        if encoding:
+            try:
+                return body.decode(encoding).lstrip("\ufeff")
+            except (UnicodeDecodeError, LookupError):
+                continue
+    best = from_bytes(body).best()
+    return str(best) if best is not None else None
+
+
+def _from_text(page: Page) -> Article | Rejected:
+    text = decode_text(page.body, page.encoding)
+    if text is None:
+        return Rejected("extract", "binary", page.url, "body is not text")
+    if len(text.strip()) < MIN_ARTICLE_CHARS:
+        return Rejected("extract", "too-short", page.url, f"{len(text.strip())} characters")
+    hints = page.hints
+    return Article(
+        url=page.url, canonical_url=canonical_url(page.url), source=page.source, fetched_at=page.fetched_at,
+        title=hints.title or "", text=text, published=hints.published,
+        date_source=hints.published_source if hints.published else None, author=hints.author,
+    )
+
+
+def _from_html(page: Page) -> Article | Rejected:
+    html = decode_text(page.body, page.encoding) if page.encoding else page.body
+    if html is None:
+        return Rejected("extract", "binary", page.url, "body is not text")
+    try:
+        document = trafilatura.bare_extraction(
+            html, url=page.url, with_metadata=True, include_comments=False,
+            include_tables=True, deduplicate=False,
+        )
+    except Exception as error:  # trafilatura raises assorted errors on broken markup
+        log.warning("extraction failed for %s: %s", page.url, error)
+        return Rejected("extract", "extraction-error", page.url, str(error)[:200])
+    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    if len(text) < MIN_ARTICLE_CHARS:
+        return Rejected("extract", "not-article", page.url, f"{len(text)} characters of text")
+    return _article_from_document(page, document, text)
+
+
+def _article_from_document(page: Page, document: object, text: str) -> Article:
+    hints = page.hints
+    page_date = getattr(document, "date", None)
+    published = page_date or hints.published
+    date_source = "metadata" if page_date else (hints.published_source if hints.published else None)
+    found_url = getattr(document, "url", None)
+    canonical = canonical_url(page.url)
+    if found_url and _same_host(found_url, page.url):  # <link rel=canonical> / og:url, if on the same site
+        canonical = canonical_url(found_url)
+    return Article(
+        url=page.url, canonical_url=canonical, source=page.source, fetched_at=page.fetched_at,
+        title=(getattr(document, "title", None) or hints.title or "").strip(), text=text,
+        published=published, date_source=date_source,
+        author=getattr(document, "author", None) or hints.author,
+        site_name=getattr(document, "sitename", None),
+        language=getattr(document, "language", None),
+        description=getattr(document, "description", None) or hints.summary,
+    )
+
+
+def _same_host(first: str, second: str) -> bool:
+    host = urlsplit(first).hostname
+    return bool(host) and host == urlsplit(second).hostname

@@ -1,0 +1,121 @@
+"""Pure parsers that turn feed and sitemap bodies into link entries (no Scrapy, no network).
+
+A feed entry keeps what the feed says about its page (title, date, summary, author) so
+the spider can hand it on as `PageHints`; a sitemap entry keeps its lastmod and the
+Google News fields. Dates are ISO days (YYYY-MM-DD) or None, never invented.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urljoin
+
+import feedparser
+from lxml import etree
+from w3lib.html import remove_tags, replace_entities
+
+from monitor.models import PageHints
+
+_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+_SPACE = re.compile(r"\s+")
+NEWS_NS = "google.com/schemas/sitemap-news"
+
+
+@dataclass(frozen=True)
+class LinkEntry:
+    """One link found in a feed or sitemap, with what the listing said about it."""
+
+    url: str
+    hints: PageHints = PageHints()
+    modified: str | None = None  # sitemap lastmod (ISO day), for `since`
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """A parsed sitemap: either an index of further sitemaps or a set of page entries."""
+
+    is_index: bool
+    entries: tuple[LinkEntry, ...]
+
+
+def iso_day(value: str | None) -> str | None:
+    """The YYYY-MM-DD day of a W3C/ISO datetime string, or None when it has none."""
+    match = _ISO_DAY.match(value or "")
+    if not match:
+        return None
+    try:
+        return datetime(*(int(g) for g in match.groups())).date().isoformat()
+    except ValueError:
+        return None
+
+
+def _struct_day(value: time.struct_time | None) -> str | None:
+    if value is None:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc).date().isoformat()
+
+
+def plain_text(html: str | None) -> str | None:
+    """Feed summaries are HTML fragments; keep their text only."""
+    if not html:
+        return None
+    text = _SPACE.sub(" ", replace_entities(remove_tags(html))).strip()
+    return text or None
+
+
+def parse_feed(body: bytes, base_url: str) -> tuple[LinkEntry, ...]:
+    """Entries of an RSS 2.0, RSS 1.0 or Atom document, in feed order, with absolute links."""
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    entries = []
+    for item in parsed.entries:
+        link = item.get("link") or item.get("id")
+        if not link or not str(link).startswith(("http://", "https://", "/")):
+            continue
+        day = _struct_day(item.get("published_parsed") or item.get("updated_parsed"))
+        hints = PageHints(
+            title=plain_text(item.get("title")),
+            published=day,
+            published_source="feed" if day else None,
+            summary=plain_text(item.get("summary")),
+            author=item.get("author") or None,
+        )
+        entries.append(LinkEntry(url=urljoin(base_url, str(link).strip()), hints=hints))
+    return tuple(entries)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child_text(element: etree._Element, name: str, namespace: str = "") -> str | None:
+    for child in element.iter():
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if _local(tag) == name and namespace in tag and child.text and child.text.strip():
+            return str(child.text.strip())
+    return None
+
+
+def parse_sitemap(body: bytes, base_url: str) -> Sitemap:
+    """A sitemap index or urlset, including Google News `news:publication_date`/`news:title`."""
+    parser = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False, no_network=True)
+    root = etree.fromstring(body.strip(), parser=parser)
+    if root is None:
+        return Sitemap(is_index=False, entries=())
+    is_index = _local(root.tag) == "sitemapindex"
+    entries = []
+    for node in root:
+        if _local(node.tag) not in ("url", "sitemap"):
+            continue
+        loc = _child_text(node, "loc")
+        if not loc:
+            continue
+        day = iso_day(_child_text(node, "publication_date", NEWS_NS))
+        hints = PageHints(title=_child_text(node, "title", NEWS_NS), published=day,
+                          published_source="sitemap" if day else None)
+        entries.append(LinkEntry(url=urljoin(base_url, loc), hints=hints,
+                                 modified=iso_day(_child_text(node, "lastmod")) or day))
+    return Sitemap(is_index=is_index, entries=tuple(entries))

@@ -157,6 +157,30 @@ class DedupeDecision:
 
 
 @dataclass(frozen=True)
+class StoryView:
+    """A story as alerts and feeds show it."""
+
+    id: int
+    title: str
+    published: str | None
+    first_seen: str
+    score: float
+    outlets: tuple[tuple[str, str], ...]  # (source name, article URL)
+    reasons: tuple[Reason, ...] = ()
+    entities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Channel:
+    """An alert destination. `name` is safe to show and store; `url` may hold secrets and never is."""
+
+    name: str  # 'console', or '<scheme>:<short hash>' / a user-given label
+    url: str | None = None  # apprise URL; None for the console
+    min_score: float = 0.0
+    digest: str = "off"  # 'off', 'hourly', 'daily'
+
+
+@dataclass(frozen=True)
 class Stored:
     """The outcome of processing a page that was stored (new or already known)."""
 
@@ -172,3 +196,45 @@ class Stored:
 
 
 Outcome = Stored | Rejected
+
+
+@dataclass
+class RunCounts:
+    """Running totals for one source in one cycle (mutable: a tally, not a record)."""
+
+    pages: int = 0
+    seen: int = 0
+    new: int = 0
+    relevant: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    stories: int = 0
+    alerts: int = 0
+    errors: int = 0
+
+    def count(self, outcome: "Outcome") -> None:
+        """Add one processed page's outcome."""
+        self.pages += 1
+        if isinstance(outcome, Rejected):
+            self.rejected += 1
+            return
+        self.seen += 1
+        if not outcome.new:
+            return
+        self.new += 1
+        self.relevant += int(outcome.relevant)
+        self.duplicates += int(outcome.duplicate_of is not None)
+        self.stories += int(outcome.new_story)
+        self.alerts += outcome.alerts_queued
+
+    def add(self, other: "RunCounts") -> None:
+        for name in self.as_row():
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_row(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in
+                ("pages", "seen", "new", "relevant", "duplicates", "rejected", "stories", "alerts", "errors")}
+
+    @classmethod
+    def from_row(cls, row: dict) -> "RunCounts":
+        return cls(**{name: int(row.get(name) or 0) for name in cls().as_row()})

@@ -1,0 +1,217 @@
+"""The archive: opening the SQLite database and writing one processed page in one transaction.
+
+The only place (with its sibling modules) that talks to SQLite. Rows become models
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from monitor.models import (
+    Analysis, Article, Channel, DedupeDecision, Fingerprint, Page, PageHints, Stored,
+)
+from monitor.store import outbox, stories
+from monitor.store.migrations import apply_migrations
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass
+class Archive:
+    """An open remon database. Not thread-safe: one per process or thread."""
+
+    db: Database
+    path: str
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+
+def open_archive(path: str | Path) -> Archive:
+    """Open (creating if needed) the database at `path`, in WAL mode, with the schema up to date."""
+    location = str(path)
+    if location != ":memory:":
+        Path(location).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(location, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db = Database(conn)
+    if location != ":memory:":
+        db.execute("PRAGMA journal_mode=WAL")
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys=ON")
+    apply_migrations(db)
+    return Archive(db=db, path=location)
+
+
+def find_stored(archive: Archive, canonical_url: str) -> Stored | None:
+    """The stored outcome for a URL already in the archive, or None."""
+    rows = list(archive.db.query(
+        "select id, url, relevant, score, story_id, duplicate_of from articles where canonical_url = ?",
+        [canonical_url]))
+    if not rows:
+        return None
+    row = rows[0]
+    return Stored(article_id=row["id"], url=row["url"], new=False, relevant=bool(row["relevant"]),
+                  score=row["score"], story_id=row["story_id"], new_story=False,
+                  duplicate_of=row["duplicate_of"], alerts_queued=0)
+
+
+def known_urls(archive: Archive, canonical_urls: list[str]) -> set[str]:
+    """Which of these canonical URLs are already stored (as articles or raw pages)."""
+    found: set[str] = set()
+    for start in range(0, len(canonical_urls), 500):
+        chunk = canonical_urls[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for table in ("articles", "raw_pages"):
+            found.update(row["canonical_url"] for row in archive.db.query(
+                f"select canonical_url from {table} where canonical_url in ({marks})", chunk))
+    return found
+
+
+def save_processed(archive: Archive, page: Page, article: Article, analysis: Analysis,
+                   fingerprint: Fingerprint, decision: DedupeDecision,
+                   channels: tuple[Channel, ...], now: str) -> Stored:
+    """Store the raw page, article, entities, figures, story and alert rows in one transaction.
+
+    A concurrent writer that stored the same URL first wins: its row is returned as not new.
+    """
+    try:
+        return _save(archive, page, article, analysis, fingerprint, decision, channels, now)
+    except sqlite3.IntegrityError:
+        existing = find_stored(archive, article.canonical_url)
+        if existing is None:
+            raise
+        return existing
+
+
+def _save(archive: Archive, page: Page, article: Article, analysis: Analysis, fingerprint: Fingerprint,
+          decision: DedupeDecision, channels: tuple[Channel, ...], now: str) -> Stored:
+    with archive.db.atomic():
+        raw_id = _save_raw_page(archive.db, page, article.canonical_url)
+        article_id = _insert_article(archive.db, article, analysis, fingerprint, decision, raw_id)
+        _save_entities(archive.db, article_id, analysis)
+        _save_figures(archive.db, article_id, analysis)
+        _save_bands(archive.db, article_id, fingerprint)
+        story = stories.attach(archive.db, article_id, article, analysis, decision, now)
+        queued = 0
+        if story.relevant and decision.kind in ("new-story", "joins-story"):
+            queued = outbox.queue_story_alerts(archive.db, story.id, story.score, channels, now)
+    return Stored(article_id=article_id, url=article.url, new=True, relevant=analysis.relevant,
+                  score=analysis.score, story_id=story.id, new_story=story.created,
+                  duplicate_of=decision.duplicate_of, alerts_queued=queued)
+
+
+def _save_raw_page(db: Database, page: Page, canonical: str) -> int:
+    row = {
+        "url": page.url, "canonical_url": canonical, "source": page.source, "fetched_at": page.fetched_at,
+        "content_type": page.content_type, "status": page.status, "encoding": page.encoding,
+        "headers": json.dumps([list(pair) for pair in page.headers]),
+        "hints": json.dumps(asdict(page.hints)),
+        "body_sha256": hashlib.sha256(page.body).hexdigest(), "body_size": len(page.body),
+        "body": zlib.compress(page.body, 6),
+    }
+    existing = list(db.query("select id from raw_pages where canonical_url = ?", [canonical]))
+    if existing:
+        db["raw_pages"].update(existing[0]["id"], row)
+        return int(existing[0]["id"])
+    return int(db["raw_pages"].insert(row).last_pk)
+
+
+def _insert_article(db: Database, article: Article, analysis: Analysis, fingerprint: Fingerprint,
+                    decision: DedupeDecision, raw_id: int) -> int:
+    row = {
+        "url": article.url, "canonical_url": article.canonical_url, "source": article.source,
+        "title": article.title, "author": article.author, "site_name": article.site_name,
+        "description": article.description, "published": article.published,
+        "date_source": article.date_source, "fetched_at": article.fetched_at,
+        "language": article.language, "text": article.text, "content_hash": fingerprint.content_hash,
+        "relevant": int(analysis.relevant), "score": round(analysis.score, 4),
+        "reasons": reasons_json(analysis), "story_reason": decision.reason,
+        "duplicate_of": decision.duplicate_of, "minhash": pack_minhash(fingerprint.minhash),
+        "raw_page_id": raw_id,
+    }
+    return int(db["articles"].insert(row).last_pk)
+
+
+def reasons_json(analysis: Analysis) -> str:
+    return json.dumps([asdict(reason) for reason in analysis.reasons], ensure_ascii=False)
+
+
+def pack_minhash(signature: tuple[int, ...]) -> bytes | None:
+    """A MinHash signature as little-endian uint32 bytes (compact, order kept)."""
+    if not signature:
+        return None
+    return b"".join(int(value & 0xFFFFFFFF).to_bytes(4, "little") for value in signature)
+
+
+def unpack_minhash(blob: bytes | None) -> tuple[int, ...]:
+    if not blob:
+        return ()
+    return tuple(int.from_bytes(blob[i:i + 4], "little") for i in range(0, len(blob), 4))
+
+
+def _save_entities(db: Database, article_id: int, analysis: Analysis) -> None:
+    db.execute("delete from article_entities where article_id = ?", [article_id])
+    for entity in analysis.entities:
+        db.execute("insert or ignore into entities (id, name, kind) values (?, ?, ?)",
+                   [entity.entity_id, entity.name, entity.kind])
+        db.execute("insert into article_entities (article_id, entity_id, mentions) values (?, ?, ?)",
+                   [article_id, entity.entity_id, entity.mentions])
+
+
+def _save_figures(db: Database, article_id: int, analysis: Analysis) -> None:
+    db.execute("delete from figures where article_id = ?", [article_id])
+    for figure in analysis.figures:
+        db["figures"].insert({"article_id": article_id, **asdict(figure)})
+
+
+def _save_bands(db: Database, article_id: int, fingerprint: Fingerprint) -> None:
+    for key in fingerprint.band_keys:
+        db.execute("insert or ignore into lsh_bands (band_key, article_id) values (?, ?)", [key, article_id])
+
+
+def update_analysis(archive: Archive, article_id: int, article: Article, analysis: Analysis,
+                    channels: tuple[Channel, ...], now: str) -> bool:
+    """Re-scored article written back (reprocess); True when its relevance flag changed."""
+    with archive.db.atomic():
+        before = archive.db["articles"].get(article_id)
+        archive.db["articles"].update(article_id, {
+            "title": article.title, "text": article.text, "language": article.language,
+            "relevant": int(analysis.relevant), "score": round(analysis.score, 4),
+            "reasons": reasons_json(analysis),
+        })
+        _save_entities(archive.db, article_id, analysis)
+        _save_figures(archive.db, article_id, analysis)
+        story_id = before["story_id"]
+        if story_id is not None:
+            story = stories.refresh(archive.db, story_id)
+            if story.relevant and before["duplicate_of"] is None:
+                outbox.queue_story_alerts(archive.db, story_id, story.score, channels, now)
+    return bool(before["relevant"]) != analysis.relevant
+
+
+def iter_raw_pages(archive: Archive) -> Iterator[tuple[int, Page]]:
+    """Every stored raw page with the id of its article, rebuilt as a Page (for reprocess), one at a time."""
+    ids = [row["id"] for row in archive.db.query(
+        "select id from articles where raw_page_id is not null order by id")]
+    for article_id in ids:
+        rows = list(archive.db.query(
+            "select r.* from raw_pages r join articles a on a.raw_page_id = r.id where a.id = ?", [article_id]))
+        if rows:
+            yield article_id, _page_from_row(rows[0])
+
+
+def _page_from_row(row: dict) -> Page:
+    return Page(url=row["url"], source=row["source"], fetched_at=row["fetched_at"],
+                body=zlib.decompress(row["body"]), content_type=row["content_type"] or "text/html",
+                status=row["status"] or 200, encoding=row["encoding"],
+                headers=tuple((str(k), str(v)) for k, v in json.loads(row["headers"] or "[]")),
+                hints=PageHints(**json.loads(row["hints"] or "{}")))

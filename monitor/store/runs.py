@@ -1,0 +1,34 @@
+"""Run rows: one per source per cycle, with counts and timings (also how a crawl subprocess reports back)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from monitor.models import RunCounts
+
+
+def start_run(db: Database, source: str, kind: str, started_at: str) -> int:
+    """A new 'running' row for a source; its id is passed to finish_run."""
+    with db.atomic():
+        return int(db["runs"].insert({"source": source, "kind": kind, "started_at": started_at,
+                                      "status": "running"}).last_pk)
+
+
+def finish_run(db: Database, run_id: int, counts: RunCounts, finished_at: str, seconds: float,
+               status: str, error: str | None = None) -> None:
+    """Close a run row with its counts and outcome ('ok', 'failed', 'locked')."""
+    with db.atomic():
+        db["runs"].update(run_id, {**counts.as_row(), "finished_at": finished_at,
+                                   "seconds": round(seconds, 3), "status": status, "error": error})
+
+
+def run_counts(db: Database, run_id: int) -> tuple[RunCounts, str, float]:
+    """Counts, status and seconds of one run (how the CLI reads back a crawl subprocess)."""
+    row = db["runs"].get(run_id)
+    return RunCounts.from_row(row), row["status"], float(row["seconds"] or 0.0)
+
+
+def latest_run_id(db: Database, source: str, since: str) -> int | None:
+    rows = list(db.query("select id from runs where source = ? and started_at >= ? order by id desc limit 1",
+                         [source, since]))
+    return int(rows[0]["id"]) if rows else None

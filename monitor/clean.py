@@ -67,9 +67,12 @@ def unwrap_lines(lines: list[str]) -> list[str]:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs of a text: normalised non-empty lines, hard wraps re-joined."""
-    lines = [normalise_line(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return [p for p in unwrap_lines([line for line in lines if line])]
+    """Paragraphs of a text: normalised non-empty lines, hard wraps re-joined (never across a blank line)."""
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [normalise_line(line) for line in block.split("\n")]
+        paragraphs.extend(unwrap_lines([line for line in lines if line]))
+    return paragraphs
 
 
 def _looks_like_link_title(paragraph: str) -> bool:

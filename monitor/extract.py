@@ -68,8 +68,29 @@ def decode_text(body: bytes, declared: str | None = None) -> str | None:
                 return body.decode(encoding).lstrip("\ufeff")
             except (UnicodeDecodeError, LookupError):
                 continue
-    best = from_bytes(body).best()
-    return str(best) if best is not None else None
+    return _guess_legacy(body)
+
+
+# When several legacy encodings read a text equally well, the one most used on news sites wins.
+_POPULAR = ("cp1251", "cp1252", "koi8_r", "gb18030", "gb2312", "cp932", "shift_jis", "euc_jp", "big5",
+            "euc_kr", "iso8859_2", "cp1250", "latin_1")
+
+
+def _guess_legacy(body: bytes) -> str | None:
+    results = list(from_bytes(body))
+    if not results:
+        return None
+    least_chaos = min(match.chaos for match in results)
+    tied = [match for match in results if match.chaos <= least_chaos + 0.01]
+    tied.sort(key=lambda m: _POPULAR.index(m.encoding) if m.encoding in _POPULAR else len(_POPULAR))
+    return str(tied[0])
+
+
+def has_prose(text: str, min_chars: int = MIN_ARTICLE_CHARS) -> bool:
+    """True when enough of the text is sentences rather than link titles (index and tag pages are not)."""
+    prose = sum(len(line) for line in text.splitlines()
+                if len(line.split()) >= 12 or (len(line) >= 60 and line.rstrip().endswith((".", "。", "!", "?"))))
+    return prose >= min_chars
 
 
 def _from_text(page: Page) -> Article | Rejected:
@@ -99,8 +120,8 @@ def _from_html(page: Page) -> Article | Rejected:
         log.warning("extraction failed for %s: %s", page.url, error)
         return Rejected("extract", "extraction-error", page.url, str(error)[:200])
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if len(text) < MIN_ARTICLE_CHARS:
-        return Rejected("extract", "not-article", page.url, f"{len(text)} characters of text")
+    if len(text) < MIN_ARTICLE_CHARS or not has_prose(text):
+        return Rejected("extract", "not-article", page.url, f"{len(text)} characters, no article prose")
     return _article_from_document(page, document, text)
 
 

@@ -15,6 +15,7 @@ from charset_normalizer import from_bytes
 from urllib.parse import urlsplit
 
 from monitor.models import Article, Page, Rejected
+from monitor.pdf import PDF_TYPES, read_pdf
 from monitor.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ def extract(page: Page) -> Article | Rejected:
         return _from_text(page)
     if kind in HTML_TYPES:
         return _from_html(page)
+    if kind in PDF_TYPES:
+        return _from_pdf(page)
     return Rejected("extract", "unsupported-type", page.url, kind)
 
 
@@ -104,6 +107,23 @@ def _from_text(page: Page) -> Article | Rejected:
         url=page.url, canonical_url=canonical_url(page.url), source=page.source, fetched_at=page.fetched_at,
         title=hints.title or "", text=text, published=hints.published,
         date_source=hints.published_source if hints.published else None, author=hints.author,
+    )
+
+
+def _from_pdf(page: Page) -> Article | Rejected:
+    """A PDF notice: pypdf text, with the listing's title and date preferred over the PDF's own."""
+    document = read_pdf(page.body)
+    if document is None:
+        return Rejected("extract", "unreadable-pdf", page.url, "pypdf could not read it")
+    if len(document.text.strip()) < MIN_ARTICLE_CHARS:
+        return Rejected("extract", "too-short", page.url, f"{len(document.text.strip())} characters of PDF text")
+    hints = page.hints
+    published = hints.published or document.created
+    date_source = hints.published_source if hints.published else ("metadata" if document.created else None)
+    return Article(
+        url=page.url, canonical_url=canonical_url(page.url), source=page.source, fetched_at=page.fetched_at,
+        title=hints.title or document.title or "", text=document.text, published=published,
+        date_source=date_source, author=hints.author or document.author, description=hints.summary,
     )
 
 

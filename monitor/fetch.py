@@ -1,60 +1,20 @@
-"""Pure helpers for the fetch edge: canonical URLs, conditional-request headers, body hashes.
+"""Pure helpers for the fetch edge: conditional-request headers, body hashes, URL tests.
 
-Nothing here touches the network or the database; spiders and the pipeline call these so
-that "have we seen this URL" and "has this feed changed" mean the same thing everywhere.
+Nothing here touches the network or the database. Canonical URLs live in `monitor.urls`
+(shared with extract), so "have we stored this URL" means the same thing everywhere.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
-from courlan import normalize_url
-from w3lib.url import url_query_cleaner
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-TRACKING_PARAMS = (
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-    "_ga", "_hsenc", "_hsmi", "ref", "ref_src", "cmpid", "ocid", "sr_share",
-)
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+from monitor.pdf import PDF_TYPES
+
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
-PDF_TYPES = ("application/pdf", "application/x-pdf")
-
-
-@dataclass(frozen=True)
-class Validators:
-    """What a server told us last time about a feed or sitemap, for a conditional request."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-    body_sha256: str | None = None
-
-
-def canonical_url(url: str) -> str:
-    """The URL used for dedupe and "already stored" checks.
-
-    Lower-cased scheme and host, default port and fragment dropped, query sorted,
-    tracking parameters (utm_*, fbclid, gclid, ...) removed. Falls back to the
-    defragmented input when the URL cannot be parsed.
-    """
-    url = url.strip()
-    try:
-        normal = normalize_url(url)
-    except (ValueError, AttributeError):
-        return urldefrag(url)[0]
-    normal = urldefrag(normal)[0]
-    if "?" not in normal:
-        return normal
-    cleaned = url_query_cleaner(normal, _tracking_keys(normal), remove=True, keep_fragments=False)
-    return cleaned
-
-
-def _tracking_keys(url: str) -> list[str]:
-    query = urlsplit(url).query
-    keys = [part.split("=", 1)[0] for part in query.split("&") if part]
-    return [k for k in keys if k.lower() in TRACKING_PARAMS or k.lower().startswith(_TRACKING_PREFIXES)]
 
 
 def same_site(url: str, hosts: frozenset[str]) -> bool:
@@ -68,13 +28,13 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def conditional_headers(validators: Validators | None) -> dict[str, str]:
-    """If-None-Match / If-Modified-Since headers for what we stored last time."""
+def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since headers for the validators a server gave us last time."""
     headers: dict[str, str] = {}
-    if validators and validators.etag:
-        headers["If-None-Match"] = validators.etag
-    if validators and validators.last_modified:
-        headers["If-Modified-Since"] = validators.last_modified
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     return headers
 
 
@@ -101,3 +61,14 @@ def is_html(content_type: str) -> bool:
     """True for HTML and XHTML content types (and a missing one, which servers often omit)."""
     kind = content_type.split(";", 1)[0].strip().lower()
     return kind in ("", "text/html", "application/xhtml+xml")
+
+
+def declared_encoding(content_type: str, body: bytes) -> str | None:
+    """The charset the server or the HTML itself declares (header first, then <meta>), or None.
+
+    Only a declared charset: a guess would be worse than letting extract detect it.
+    """
+    declared = http_content_type_encoding(content_type)
+    if declared is None and is_html(content_type):
+        declared = html_body_declared_encoding(body)
+    return declared

@@ -23,6 +23,13 @@ log = logging.getLogger(__name__)
 MIN_ARTICLE_CHARS = 200
 TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Chosen by bench/extraction.py (181 pages, Zyte benchmark): `fast` skips the fallback
+# extractors (no F1 loss there, +metadata cost recovered); dates from markup and URL only,
+# never guessed from free text. Measured: F1 0.962 vs 0.953 raw, throughput ~1.0x raw.
+TRAFILATURA_OPTIONS = {
+    "with_metadata": True, "include_comments": False, "include_tables": True, "deduplicate": False,
+    "fast": True, "date_extraction_params": {"extensive_search": False, "original_date": True},
+}
 
 
 def extract(page: Page) -> Article | Rejected:
@@ -132,10 +139,7 @@ def _from_html(page: Page) -> Article | Rejected:
     if html is None:
         return Rejected("extract", "binary", page.url, "body is not text")
     try:
-        document = trafilatura.bare_extraction(
-            html, url=page.url, with_metadata=True, include_comments=False,
-            include_tables=True, deduplicate=False,
-        )
+        document = trafilatura.bare_extraction(html, url=page.url, **TRAFILATURA_OPTIONS)
     except Exception as error:  # trafilatura raises assorted errors on broken markup
         log.warning("extraction failed for %s: %s", page.url, error)
         return Rejected("extract", "extraction-error", page.url, str(error)[:200])

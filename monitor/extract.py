@@ -14,6 +14,7 @@ from charset_normalizer import from_bytes
 
 from urllib.parse import urlsplit
 
+from monitor.fetch import choose_date
 from monitor.models import Article, Page, Rejected
 from monitor.pdf import PDF_TYPES, read_pdf
 from monitor.urls import canonical_url
@@ -151,9 +152,8 @@ def _from_html(page: Page) -> Article | Rejected:
 
 def _article_from_document(page: Page, document: object, text: str) -> Article:
     hints = page.hints
-    page_date = getattr(document, "date", None)
-    published = page_date or hints.published
-    date_source = "metadata" if page_date else (hints.published_source if hints.published else None)
+    published, date_source = choose_date(getattr(document, "date", None), page.body, page.url,
+                                         hints.published, hints.published_source)
     found_url = getattr(document, "url", None)
     canonical = canonical_url(page.url)
     if found_url and _same_host(found_url, page.url):  # <link rel=canonical> / og:url, if on the same site

@@ -72,3 +72,33 @@ def declared_encoding(content_type: str, body: bytes) -> str | None:
     if declared is None and is_html(content_type):
         declared = html_body_declared_encoding(body)
     return declared
+
+
+_JSON_LD_DATE = re.compile(r'"date(?:Published|Created)"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+_MARKUP_DATE = re.compile(r'<(?:meta|time|abbr)\b[^>]*?(\d{4}-\d{2}-\d{2})', re.IGNORECASE)
+
+
+def date_provenance(markup: str | bytes, url: str, day: str) -> str:
+    """Where a page declares the date extraction found: 'json-ld', 'metadata', 'url' or 'text'."""
+    text = markup.decode("latin-1") if isinstance(markup, bytes) else markup
+    if day in _JSON_LD_DATE.findall(text):
+        return "json-ld"
+    if day in _MARKUP_DATE.findall(text):
+        return "metadata"
+    return "url" if date_from_url(url) == day else "text"
+
+
+def choose_date(page_day: str | None, markup: str | bytes, url: str,
+                hinted_day: str | None, hinted_source: str | None) -> tuple[str | None, str | None]:
+    """(published, date_source): the page's declared date, else the feed/sitemap date, else the URL's.
+
+    A date htmldate only read from the URL loses to a feed or sitemap date, which is
+    usually more precise; no date is ever made up.
+    """
+    source = date_provenance(markup, url, page_day) if page_day else None
+    if page_day and (source != "url" or not hinted_day):
+        return page_day, source
+    if hinted_day:
+        return hinted_day, hinted_source
+    url_day = date_from_url(url)
+    return url_day, "url" if url_day else None

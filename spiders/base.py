@@ -1,0 +1,133 @@
+"""The shared spider: one remon source, its config applied as Scrapy settings, `Page` items out.
+
+Subclasses only find URLs (feed entries, sitemap entries, links). This base turns a URL
+into a request only when the archive lacks it, makes listings conditional, wraps each
+response as a `Page` (never parsing its text), and logs and counts every failed request.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from monitor.config import Config, ConfigError, SourceConfig, load_config
+from monitor.fetch import declared_encoding, is_pdf
+from monitor.models import Page, PageHints
+from monitor.settings import crawl_settings
+from monitor.store import Archive, known_urls, open_archive
+from monitor.urls import canonical_url
+from spiders.entries import LinkEntry
+
+log = logging.getLogger(__name__)
+
+KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
+
+
+def utc_stamp() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SourceSpider(scrapy.Spider):
+    """Base of the feed, sitemap, site and seeds spiders: `scrapy crawl KIND -a source=NAME`."""
+
+    kinds: tuple[str, ...] = ()
+
+    def __init__(self, remon: Config, source: SourceConfig, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.remon, self.source = remon, source
+        self.allow = tuple(re.compile(p) for p in source.allow)
+        self.deny = tuple(re.compile(p) for p in source.deny)
+        self.archive: Archive | None = None
+        self.requested: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "SourceSpider":
+        """Load the remon config (`-a config=PATH` or MONITOR_CONFIG), pick `-a source=NAME`."""
+        name = kwargs.pop("source", None) or crawler.settings.get("MONITOR_SOURCE")
+        if not name:
+            raise ConfigError(f"scrapy crawl {cls.name}: pass -a source=NAME")
+        remon = load_config(kwargs.pop("config", None) or crawler.settings.get("MONITOR_CONFIG"))
+        source = remon.source(name)
+        if source.kind not in cls.kinds:
+            raise ConfigError(f"source {name!r} is a {source.kind!r} source: run `scrapy crawl {source.kind}`")
+        crawler.settings.setdict({**crawl_settings(remon, source), "MONITOR_SOURCE": source.name,
+                                  "MONITOR_CONFIG": remon.config_path}, priority="spider")
+        spider = cls(remon, source, *args, **kwargs)
+        spider._set_crawler(crawler)
+        return spider
+
+    def open_archive(self) -> Archive:
+        if self.archive is None:
+            self.archive = open_archive(self.remon.db_path)
+        return self.archive
+
+    def closed(self, reason: str) -> None:
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+
+    def wanted(self, url: str) -> bool:
+        """The source's allow/deny patterns (regular expressions searched in the URL)."""
+        if any(p.search(url) for p in self.deny):
+            return False
+        return not self.allow or any(p.search(url) for p in self.allow)
+
+    def page_requests(self, entries: Iterable[LinkEntry], **meta: Any) -> Iterator[Request]:
+        """Requests for the entries worth fetching: wanted, not yet stored, within the page budget."""
+        fresh: dict[str, LinkEntry] = {}
+        for entry in entries:
+            key = canonical_url(entry.url)
+            if self.wanted(entry.url) and key not in self.requested and key not in fresh:
+                fresh[key] = entry
+        stored = set() if self.source.changes else known_urls(self.open_archive(), list(fresh))
+        self.crawler.stats.inc_value("remon/skipped_known", len(stored))
+        budget = self.settings.getint("MONITOR_MAX_PAGES", 500)
+        for key, entry in fresh.items():
+            if key in stored or len(self.requested) >= budget:
+                continue
+            self.requested.add(key)
+            yield self.page_request(entry, **meta)
+
+    def page_request(self, entry: LinkEntry, **meta: Any) -> Request:
+        meta = {"remon_hints": entry.hints, **meta}
+        if is_pdf("", entry.url):
+            meta["download_maxsize"] = self.settings.getint("MONITOR_MAX_PDF_BYTES")
+        return Request(entry.url, callback=self.parse_page, errback=self.on_error, meta=meta)
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        yield self.page_item(response)
+
+    def page_item(self, response: Response) -> Page:
+        """The response as it arrived, with the listing's hints as fallbacks."""
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        headers = tuple((name.decode("latin-1"), value.decode("latin-1"))
+                        for name, values in response.headers.items() for value in values
+                        if name.decode("latin-1").lower() in KEPT_HEADERS)
+        return Page(url=response.url, source=self.source.name, fetched_at=utc_stamp(), body=response.body,
+                    content_type=content_type, status=response.status, headers=headers,
+                    encoding=declared_encoding(content_type, response.body),
+                    hints=response.meta.get("remon_hints") or PageHints())
+
+    def on_error(self, failure: Failure) -> None:
+        """Log a failed request with its URL and reason; count it unless robots.txt forbade it."""
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            log.info("not fetched %s: %s", request.url, failure.value)
+            self.crawler.stats.inc_value("remon/ignored")
+            return
+        else:
+            reason = f"{type(failure.value).__name__}: {failure.value}"
+        log.warning("fetch failed %s: %s", request.url, reason)
+        self.crawler.stats.inc_value("remon/errors")

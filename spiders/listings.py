@@ -1,0 +1,66 @@
+"""Conditional fetching of listings (feeds, sitemaps): a 304 costs no parsing.
+
+Requests carry the ETag / Last-Modified we stored last time. A 304 ends there; a 200 whose
+body hash is unchanged is noted (validators lie) and its entries are still checked against
+the archive, which is cheap because known URLs are never requested again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from scrapy.http import Request, Response
+from scrapy.utils.gz import gunzip
+
+from monitor.fetch import body_sha256, conditional_headers
+from monitor.store.fetch_state import FetchState, load_state, save_state
+from spiders.base import SourceSpider, utc_stamp
+
+log = logging.getLogger(__name__)
+
+
+class ListingSpider(SourceSpider):
+    """A source whose start URLs are listings of article links."""
+
+    def listing_request(self, url: str, callback: Callable[[Response], Any]) -> Request:
+        state = load_state(self.open_archive(), url)
+        headers = conditional_headers(state.etag, state.last_modified) if state else {}
+        return Request(url, callback=callback, errback=self.on_error, headers=headers, dont_filter=True,
+                       meta={"handle_httpstatus_list": [304], "remon_listing": url})
+
+    def listing_body(self, response: Response) -> bytes | None:
+        """The body to parse, or None after a 304; records the listing's validators either way."""
+        url = response.meta.get("remon_listing", response.url)
+        archive = self.open_archive()
+        previous = load_state(archive, url)
+        now = utc_stamp()
+        if response.status == 304:
+            log.info("listing not modified: %s", url)
+            self.crawler.stats.inc_value("remon/listing_not_modified")
+            if previous is not None:
+                save_state(archive, replace(previous, checked_at=now))
+            return None
+        body = self._plain_body(response)
+        digest = body_sha256(body)
+        unchanged = previous is not None and previous.body_sha256 == digest
+        if unchanged:
+            log.info("listing unchanged (same body hash): %s", url)
+            self.crawler.stats.inc_value("remon/listing_unchanged")
+        save_state(archive, FetchState(
+            url=url, source=self.source.name, etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"), body_sha256=digest, checked_at=now,
+            changed_at=previous.changed_at if unchanged and previous else now))
+        return body
+
+    def _plain_body(self, response: Response) -> bytes:
+        if response.body[:2] == b"\x1f\x8b":  # sitemap.xml.gz served as a file, not as transfer encoding
+            return gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        return response.body
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,21 @@
+"""The `seeds` spider: local seed documents as Pages, so `scrapy crawl seeds` uses the same path."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from monitor.seeds import seed_pages
+from spiders.base import SourceSpider, utc_stamp
+
+
+class SeedsSpider(SourceSpider):
+    """Yield every seed document of the source's folder as a Page item (no network)."""
+
+    name = "seeds"
+    kinds = ("seeds",)
+
+    async def start(self) -> AsyncIterator[Any]:
+        assert self.source.path is not None
+        for page in seed_pages(self.remon.resolve(self.source.path), self.source.name, utc_stamp()):
+            yield page

@@ -1,28 +1,69 @@
-"""Analysis entry point (placeholder until the relevance stage lands): a first keyword rule."""
+"""The analysis stage: entities, relevance and figures for one article, as one pure function.
+
+`analyse` is what the processing path calls; `explain` turns its reasons into the one line
+an alert shows ("rare earths ×12 (title), roadmap, directive; Russia, China, Vladimir Putin").
+"""
 
 from __future__ import annotations
 
-import re
+import logging
+from collections import defaultdict
 
+from monitor.entities import count_mentions, find_matches
+from monitor.figures import extract_figures
 from monitor.models import Analysis, Article, Reason
+from monitor.relevance import score_relevance
 from monitor.watchlist import Watchlist
 
-_REE = re.compile(r"\brare[- ]earths?\b|\bneodymium\b|\bdysprosium\b|редкоземельн|稀土|レアアース", re.I)
-_POLICY = re.compile(r"\b(export controls?|quotas?|tariffs?|sanctions?|ban|roadmap|strategy|decree|directive|"
-                     r"stockpiles?|agreement|deal|licen[cs]es?|government|ministry|president)\b", re.I)
+log = logging.getLogger(__name__)
+
+_ACTOR_KINDS = ("country", "person", "agency", "bloc")
+_EXPLAIN_TERMS, _EXPLAIN_ACTORS = 4, 4
 
 
 def analyse(article: Article, watchlist: Watchlist) -> Analysis:
-    """Score = both a rare-earth term and a government-action term present (first rule)."""
-    text = f"{article.title}\n{article.text}"
-    ree, policy = _REE.findall(text), _POLICY.findall(text)
-    score = (0.5 if ree else 0.0) + (0.5 if policy else 0.0)
-    reasons = tuple(Reason(term=t.lower(), kind=k, where="body", weight=0.5, count=len(m))
-                    for t, k, m in ((ree[0] if ree else "", "ree", ree), (policy[0] if policy else "", "policy", policy))
-                    if m)
-    return Analysis(score=score, relevant=score >= watchlist.threshold, reasons=reasons)
+    """Score, entities (title and text) and figures (text) of `article` under `watchlist`."""
+    title_matches = find_matches(article.title, watchlist.entities)
+    text_matches = find_matches(article.text, watchlist.entities)
+    relevance = score_relevance(article.title, article.text, (title_matches, text_matches), watchlist,
+                                article.language)
+    log.debug("analysed %s: score %.3f (%s)", article.url, relevance.score, relevance.language)
+    return Analysis(
+        score=relevance.score,
+        relevant=relevance.score >= watchlist.threshold,
+        reasons=relevance.reasons,
+        entities=count_mentions(title_matches + text_matches),
+        figures=extract_figures(article.text, text_matches),
+    )
+
+
+def _terms(reasons: tuple[Reason, ...], kinds: tuple[str, ...], shown: set[str] | None = None) -> list[str]:
+    """'term ×n (title)' per term of the given kinds not already shown, strongest first."""
+    weight: dict[str, float] = defaultdict(float)
+    count: dict[str, int] = defaultdict(int)
+    in_title: set[str] = set()
+    for reason in reasons:
+        if reason.kind in kinds and reason.term not in (shown or set()):
+            weight[reason.term] += reason.weight
+            count[reason.term] += reason.count
+            if reason.where == "title":
+                in_title.add(reason.term)
+    ranked = sorted(weight, key=lambda term: (-weight[term], term))[:_EXPLAIN_TERMS]
+    if shown is not None:
+        shown.update(ranked)
+    return [term + (f" ×{count[term]}" if count[term] > 1 else "") + (" (title)" if term in in_title else "")
+            for term in ranked]
 
 
 def explain(analysis: Analysis) -> str:
-    """One line saying why an article matched."""
-    return ", ".join(f"{r.term} ×{r.count}" for r in analysis.reasons) or "no signal"
+    """One human line: rare-earth terms, policy terms, then the actors most mentioned."""
+    excluded = [r.term for r in analysis.reasons if r.kind == "exclude"]
+    if excluded:
+        return f"excluded: {excluded[0]}"
+    shown: set[str] = set()
+    parts = _terms(analysis.reasons, ("ree", "critical"), shown) + _terms(analysis.reasons, ("policy",), shown)
+    actors = [e.name for e in analysis.entities if e.kind in _ACTOR_KINDS][:_EXPLAIN_ACTORS]
+    penalties = _terms(analysis.reasons, ("penalty",))[:2]
+    line = ", ".join(parts) or "no rare-earth policy signal"
+    line += f"; {', '.join(actors)}" if actors else ""
+    return line + (f" (against: {', '.join(penalties)})" if penalties else "")

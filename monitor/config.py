@@ -116,24 +116,76 @@ class RelevanceConfig(_Section):
 
 
 class DedupeConfig(_Section):
-    near_duplicate: float = Field(default=0.7, gt=0, le=1, description="Jaccard estimate")
+    """Duplicate detection and story clustering (see monitor/dedupe.py)."""
+
+    near_duplicate: float = Field(default=0.6, ge=0.3, le=1, description="shingle Jaccard for a near copy")
     story_window_days: int = Field(default=10, ge=1, le=365)
+    story_threshold: float = Field(default=0.3, gt=0, le=1, description="score to join a story")
+    num_perm: int = Field(default=128, ge=16, le=512)  # MinHash signature length
+    shingle_words: int = Field(default=3, ge=1, le=10)
+
+
+Digest = Literal["off", "hourly", "daily"]
+
+
+class ChannelConfig(_Section):
+    """One alert channel with its own options: an `[[alerts.channels]]` table."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+    url: str | None = None  # an apprise URL; prefer url_env for URLs that hold tokens
+    url_env: str | None = None  # name of an environment variable holding the apprise URL
+    min_score: float | None = Field(default=None, ge=0, le=1)  # default: [alerts] min_score
+    digest: Digest | None = None  # default: [alerts] digest
+    format: Literal["auto", "text", "markdown", "html"] = "auto"  # auto: what the service renders best
+
+    @model_validator(mode="after")
+    def _one_url(self) -> "ChannelConfig":
+        if (self.url is None) == (self.url_env is None):
+            raise ValueError(f"channel '{self.name}' needs exactly one of 'url' or 'url_env'")
+        return self
 
 
 class AlertsConfig(_Section):
     urls: tuple[str, ...] = ()
     operator_urls: tuple[str, ...] = ()
+    channels: tuple[ChannelConfig, ...] = ()
     console: bool = True
     min_score: float = Field(default=0.0, ge=0, le=1)
-    digest: Literal["off", "hourly", "daily"] = "off"
+    digest: Digest = "off"
     max_attempts: int = Field(default=5, ge=1, le=100)
     timeout: float = Field(default=10.0, gt=0)
+    backoff: float = Field(default=60.0, ge=0, description="seconds before the first retry; doubles")
+    max_backoff: float = Field(default=21600.0, ge=0)
     atom_path: str = "data/stories.atom"
+    atom_entries: int = Field(default=50, ge=1, le=1000)
+    atom_title: str = "remon: rare-earth policy stories"
+    health_failures: int = Field(default=3, ge=1, le=100, description="failed cycles in a row")
+    health_min_pages: int = Field(default=5, ge=1, description="'used to return many' means at least this")
+    health_yield_drop: float = Field(default=0.5, gt=0, lt=1, description="yield below this share of usual")
+    health_window: int = Field(default=5, ge=2, le=50, description="past runs that define 'usual'")
+
+    @model_validator(mode="after")
+    def _unique_channels(self) -> "AlertsConfig":
+        names = [c.name for c in self.channels]
+        duplicates = sorted({n for n in names if names.count(n) > 1 or n == "console"})
+        if duplicates:
+            raise ValueError(f"channel names must be unique and not 'console': {', '.join(duplicates)}")
+        return self
 
 
 class ScheduleConfig(_Section):
     every: str = "1h"
     jitter: int = Field(default=60, ge=0)
+    lock_wait: float = Field(default=0.0, ge=0, description="seconds a run waits for a busy source")
+    deliver_every: str = "1m"  # how often the daemon retries pending alerts and sends due digests
+    stop_timeout: float = Field(default=20.0, gt=0, description="seconds a crawl gets to stop on SIGTERM")
+
+    @field_validator("deliver_every")
+    @classmethod
+    def _deliver_shape(cls, value: str) -> str:
+        if _INTERVAL.match(value.strip()):
+            return value
+        raise ValueError("deliver_every must be an interval like '30s', '1m', '1h'")
 
     @field_validator("every")
     @classmethod
@@ -269,6 +321,17 @@ def alert_urls(config: Config) -> tuple[str, ...]:
     """Alert URLs from the config plus secrets from $REMON_ALERT_URLS and $REMON_ALERT_URLS_FILE."""
     return (config.alerts.urls + _split_urls(os.environ.get(SECRET_URL_ENV))
             + _read_url_file(os.environ.get(SECRET_URL_ENV + "_FILE")))
+
+
+def channel_url(channel: ChannelConfig) -> str:
+    """The apprise URL of an `[[alerts.channels]]` entry, read from its environment variable if so set."""
+    if channel.url is not None:
+        return channel.url
+    assert channel.url_env is not None
+    value = os.environ.get(channel.url_env, "").strip()
+    if not value:
+        raise ConfigError(f"alerts.channels '{channel.name}': environment variable {channel.url_env} is not set")
+    return value
 
 
 def operator_urls(config: Config) -> tuple[str, ...]:

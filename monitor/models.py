@@ -157,6 +157,37 @@ class DedupeDecision:
 
 
 @dataclass(frozen=True)
+class StoryProfile:
+    """What story assignment compares, for one article or a whole story: weighted words, anchors, dates."""
+
+    terms: tuple[tuple[str, float], ...] = ()  # word stems with weights, heaviest first
+    lead: tuple[str, ...] = ()  # word stems of the title and opening sentences
+    anchors: tuple[str, ...] = ()  # names, figures and entity ids that pin down an event
+    date: str | None = None  # ISO date of the event when known (earliest, for a story)
+    last_date: str | None = None  # latest known date (a story's range; equals `date` for an article)
+    date_source: str | None = None  # 'published' or 'text' (a full date stated in the lead)
+    outlet: str = ""  # who published it: host without www., or the file name of a local document
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """A stored story that a new article might join, with its accumulated profile."""
+
+    story_id: int
+    title: str
+    profile: StoryProfile
+    articles: int = 0
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What dedupe compares a new article with: possible copies (by hash or LSH bucket) and stories."""
+
+    copies: tuple[StoryCandidate, ...] = ()
+    stories: tuple[StoryMatch, ...] = ()
+
+
+@dataclass(frozen=True)
 class StoryView:
     """A story as alerts and feeds show it."""
 
@@ -175,9 +206,11 @@ class Channel:
     """An alert destination. `name` is safe to show and store; `url` may hold secrets and never is."""
 
     name: str  # 'console', or '<scheme>:<short hash>' / a user-given label
-    url: str | None = None  # apprise URL; None for the console
+    url: str | None = field(default=None, repr=False)  # apprise URL; None for the console
     min_score: float = 0.0
     digest: str = "off"  # 'off', 'hourly', 'daily'
+    format: str = "auto"  # body format: 'auto' (the service's own), 'text', 'markdown', 'html'
+    role: str = "story"  # 'story' (new-story alerts) or 'operator' (source health)
 
 
 @dataclass(frozen=True)

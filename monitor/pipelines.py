@@ -75,6 +75,7 @@ class PagePipeline:
         except Exception as error:  # one bad page never stops the crawl
             log.exception("processing failed for %s", item.url)
             self.counts.errors += 1
+            self.stats.inc_value("remon/processing_errors")
             raise DropItem(f"processing error: {error} <{item.url}>", log_level="ERROR") from error
         self.counts.count(outcome)
         if isinstance(outcome, Rejected):

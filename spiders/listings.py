@@ -3,6 +3,10 @@
 Requests carry the ETag / Last-Modified we stored last time. A 304 ends there; a 200 whose
 body hash is unchanged is noted (validators lie) and its entries are still checked against
 the archive, which is cheap because known URLs are never requested again.
+
+Validators are saved when the crawl ends, and only if no request or page failed: a 304
+must mean "everything listed here was handled", or a failed page would never be retried.
+After a failed run only the body hash is kept, so the next run re-reads the listing.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ log = logging.getLogger(__name__)
 
 class ListingSpider(SourceSpider):
     """A source whose start URLs are listings of article links."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen_states: list[FetchState] = []
 
     def listing_request(self, url: str, callback: Callable[[Response], Any]) -> Request:
         state = load_state(self.open_archive(), url)
@@ -49,11 +57,22 @@ class ListingSpider(SourceSpider):
         if unchanged:
             log.info("listing unchanged (same body hash): %s", url)
             self.crawler.stats.inc_value("remon/listing_unchanged")
-        save_state(archive, FetchState(
+        self.seen_states.append(FetchState(
             url=url, source=self.source.name, etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"), body_sha256=digest, checked_at=now,
             changed_at=previous.changed_at if unchanged and previous else now))
         return body
+
+    def closed(self, reason: str) -> None:
+        stats = self.crawler.stats
+        clean = reason == "finished" and not stats.get_value("remon/errors") \
+            and not stats.get_value("remon/processing_errors")
+        if self.archive is not None:
+            for state in self.seen_states:
+                save_state(self.archive, state if clean else replace(state, etag=None, last_modified=None))
+        if not clean and self.seen_states:
+            log.info("listing validators not kept: this run had failures, the next one re-reads the listings")
+        super().closed(reason)
 
     def _plain_body(self, response: Response) -> bytes:
         if response.body[:2] == b"\x1f\x8b":  # sitemap.xml.gz served as a file, not as transfer encoding

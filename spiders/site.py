@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
-from monitor.fetch import host_of
+from monitor.fetch import host_of, same_site
 from spiders.base import SourceSpider
 from spiders.entries import LinkEntry
 
@@ -25,8 +25,8 @@ class SiteSpider(SourceSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.allowed_domains = sorted({host_of(u) for u in self.source.start_urls})
+        self.hosts = frozenset(self.allowed_domains)
         self.links = LinkExtractor(allow=self.source.allow, deny=self.source.deny,
-                                   allow_domains=self.allowed_domains,
                                    deny_extensions=[e for e in IGNORED_EXTENSIONS if e != "pdf"])
 
     async def start(self) -> AsyncIterator[Any]:
@@ -40,5 +40,6 @@ class SiteSpider(SourceSpider):
         yield self.page_item(response)
         if depth >= self.source.depth or not isinstance(response, HtmlResponse):
             return
-        entries = [LinkEntry(url=link.url) for link in self.links.extract_links(response)]
+        entries = [LinkEntry(url=link.url) for link in self.links.extract_links(response)
+                   if same_site(link.url, self.hosts)]  # by host name: LinkExtractor's domains miss ports
         yield from self.page_requests(entries, remon_depth=depth + 1)

@@ -25,6 +25,7 @@ PDF_LINES = (
     "Export control measures on rare earth items",
     "Exporters of dysprosium and terbium shall apply for an export licence.",
     "This announcement takes effect on 1 July 2024.",
+    "Applications are reviewed within 45 working days by the competent department.",
 )
 TYPES = {
     ".html": "text/html; charset=utf-8", ".rss": "application/rss+xml", ".rdf": "application/rdf+xml",
@@ -45,6 +46,8 @@ def make_pdf(lines: tuple[str, ...] = PDF_LINES) -> bytes:
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Title (Announcement No. 18 of 2024) /Author (Ministry of Commerce)"
+        b" /CreationDate (D:20240516090000Z) >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -54,7 +57,7 @@ def make_pdf(lines: tuple[str, ...] = PDF_LINES) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
 
 
@@ -70,7 +73,7 @@ class FixtureSite:
         self._feed_modified = STATIC_LAST_MODIFIED
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"site": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -137,6 +140,13 @@ class FixtureSite:
                 modified = self._feed_modified
             return 200, body.replace(b"<!-- extra-items -->", extra), kind, modified
         return 200, body, kind, STATIC_LAST_MODIFIED
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that give up (download timeouts) reset connections; that is expected here."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
 
 
 class _Handler(BaseHTTPRequestHandler):

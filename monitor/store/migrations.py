@@ -194,6 +194,34 @@ def m004_fts(db: Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter unicode61")
 
 
+@migrations()
+def m005_browse_views(db: Database) -> None:
+    """Views for browsing in Datasette: relevant stories, articles with reasons, figures, health, alerts."""
+    from monitor.store.browse_views import BROWSE_VIEWS_V1
+
+    for statement in BROWSE_VIEWS_V1:
+        db.execute(statement)
+
+
+@migrations()
+def m006_story_profiles(db: Database) -> None:
+    """Story profiles, their key index, archive word frequencies and the dedupe index settings."""
+    db.execute("ALTER TABLE articles ADD COLUMN outlet TEXT")  # host or file name: who published it
+    db.execute("ALTER TABLE stories ADD COLUMN profile TEXT")  # JSON: merged words, lead, anchors, dates
+    db.execute(
+        """
+        CREATE TABLE story_keys (
+            key TEXT NOT NULL,       -- an anchor or lead word stem of one of the story's articles
+            day TEXT NOT NULL,       -- ISO date the article was published or fetched
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            PRIMARY KEY (key, day, story_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE TABLE dedupe_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("CREATE INDEX idx_articles_duplicate_of ON articles(duplicate_of)")
+
+
 def apply_migrations(db: Database) -> None:
     """Bring a database up to the current schema; safe to call on every start."""
     migrations.apply(db)

@@ -1,6 +1,8 @@
 """Run one web source as a `scrapy crawl` subprocess (the Twisted reactor cannot restart in-process).
 
-The child writes its counts to the `runs` row named by `run_id` (or its own row); the parent
+The child runs in our working directory (so a default config resolves the same way) with
+SCRAPY_SETTINGS_MODULE and the project on its path, as `scrapy crawl` from the project
+root would. The child writes its counts to the `runs` row named by `run_id` (or its own row); the parent
 only gets the exit status and reads the row. A crawl past its timeout is stopped gracefully
 (SIGTERM, so the pipeline still closes the row), then killed.
 """
@@ -47,13 +49,18 @@ def crawl_environment() -> dict[str, str]:
 def run_crawl(config_path: str | None, source: str, run_id: int | None = None,
               timeout: float = DEFAULT_TIMEOUT, settings: dict[str, str] | None = None,
               log_file: str | None = None) -> int:
-    """Crawl one configured web source in a subprocess; returns its exit status (124 on timeout)."""
-    kind = load_config(config_path).source(source).kind
-    command = crawl_command(kind, source, config_path, run_id, settings)
-    if log_file:
-        command += ["-s", f"LOG_FILE={log_file}"]
+    """Crawl one configured web source in a subprocess; returns its exit status (124 on timeout).
+
+    The crawl's Scrapy log goes to `log_file`, by default `logs/<source>.log` beside the
+    database, rewritten each run: failed requests are there with URL and reason.
+    """
+    config = load_config(config_path)
+    command = crawl_command(config.source(source).kind, source, config_path, run_id, settings)
+    log_path = Path(log_file) if log_file else config.db_path.parent / "logs" / f"{source}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    command += ["-s", f"LOG_FILE={log_path}", "-s", "LOG_FILE_APPEND=False"]
     log.info("crawling %s: %s", source, " ".join(command[2:]))
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=crawl_environment(), stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=crawl_environment(), stdin=subprocess.DEVNULL)
     try:
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -201,3 +201,36 @@ def test_seeds_spider_goes_through_the_same_path(tmp_path, site):
     run = last_run(tmp_path)
     assert (run["source"], run["kind"], run["pages"]) == ("local", "seeds", 2)
     assert site.paths() == []
+
+
+def test_remon_run_without_network_stores_seeds_and_reports_unreachable_sources(tmp_path, site):
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    first_seed = sorted(Path(__file__).parent.parent.joinpath("seeds").iterdir())[0]
+    (seeds / first_seed.name).write_bytes(first_seed.read_bytes())
+    config = configure(tmp_path, site, '[[sources]]\nname = "local"\nkind = "seeds"\npath = "seeds"\n'
+                       f'[[sources]]\nname = "gone"\nkind = "feed"\nurl = "{dead}/feed.rss"\n'
+                       f'[[sources]]\nname = "gone-map"\nkind = "sitemap"\nurl = "{dead}/sitemap.xml"\n')
+    done = subprocess.run([sys.executable, "-m", "monitor", "run", "--config", config, "--no-alerts"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    runs = {row["source"]: row for row in query(tmp_path, "select * from runs")}
+    assert runs["local"]["new"] == 1 and runs["local"]["errors"] == 0
+    assert runs["gone"]["errors"] >= 1 and runs["gone-map"]["errors"] >= 1
+
+
+def test_crawl_past_its_timeout_is_stopped_and_still_closes_its_run(tmp_path, site):
+    site.slow_seconds = 3.0
+    config = configure(tmp_path, site, FEED.replace("news.rss", "atom.xml"))
+    config_text = Path(config).read_text().replace("timeout = 1\n", "timeout = 30\n")
+    Path(config).write_text(config_text)
+    code = run_crawl(config, "news", settings=FAST, timeout=2.5, log_file=str(tmp_path / "news.log"))
+    assert code == 124
+    run = last_run(tmp_path)
+    assert run["status"] == "ok" and run["finished_at"] is not None

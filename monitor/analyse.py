@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from monitor.entities import count_mentions, find_matches
+from monitor.entities import Match, count_mentions, find_matches, fold
 from monitor.figures import extract_figures
 from monitor.models import Analysis, Article, Reason
 from monitor.relevance import score_relevance
@@ -23,10 +23,10 @@ _EXPLAIN_TERMS, _EXPLAIN_ACTORS = 4, 4
 
 def analyse(article: Article, watchlist: Watchlist) -> Analysis:
     """Score, entities (title and text) and figures (text) of `article` under `watchlist`."""
-    title_matches = find_matches(article.title, watchlist.entities)
-    text_matches = find_matches(article.text, watchlist.entities)
-    relevance = score_relevance(article.title, article.text, (title_matches, text_matches), watchlist,
-                                article.language)
+    title_matches, title_terms = _matches(article.title, watchlist)
+    text_matches, text_terms = _matches(article.text, watchlist)
+    relevance = score_relevance(article.title, article.text,
+                                (title_matches + title_terms, text_matches + text_terms), watchlist, article.language)
     log.debug("analysed %s: score %.3f (%s)", article.url, relevance.score, relevance.language)
     return Analysis(
         score=relevance.score,
@@ -35,6 +35,12 @@ def analyse(article: Article, watchlist: Watchlist) -> Analysis:
         entities=count_mentions(title_matches + text_matches),
         figures=extract_figures(article.text, text_matches),
     )
+
+
+def _matches(text: str, watchlist: Watchlist) -> tuple[tuple[Match, ...], tuple[Match, ...]]:
+    """Gazetteer and watchlist-term matches in one text, folding it once."""
+    folded = fold(text)
+    return find_matches(text, watchlist.entities, folded), find_matches(text, watchlist.terms, folded)
 
 
 def _terms(reasons: tuple[Reason, ...], kinds: tuple[str, ...], shown: set[str] | None = None) -> list[str]:

@@ -13,8 +13,9 @@ import logging
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from typing import NamedTuple
 
 import py3langid
 
@@ -26,15 +27,14 @@ log = logging.getLogger(__name__)
 
 NEAR_CHARS = 400  # a policy term this close to a rare-earth term is about rare earths
 LEAD_MIN, LEAD_MAX = 300, 1200
-_LANGUAGE_SAMPLE = 2000
+_LANGUAGE_SAMPLE = 800  # characters of text given to py3langid: plenty for a guess, cheap
 _REE_SIGNALS = ("ree", "critical")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 _TITLE_POS = -10**9  # title hits are near everything and far from body positions
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One piece of evidence before aggregation: a term in a zone, near rare earths or not."""
+class Hit(NamedTuple):
+    """One piece of evidence before aggregation: a term in a zone, near rare earths or not (a tuple: hot path)."""
 
     signal: str
     term: str
@@ -77,9 +77,10 @@ def _active(match: Match, languages: frozenset[str]) -> bool:
 def _hits(matches: Iterable[Match], where: str | None, lead: int, watchlist: Watchlist,
           languages: frozenset[str]) -> list[tuple[int, Hit]]:
     out = []
+    entity_signals = {kind: (signal, weight) for kind, signal, weight in watchlist.entity_signals}
     for m in matches:
-        if m.entry.kind in ("element", "ree-term", "country", "bloc", "agency", "person", "company", "deposit"):
-            signal, weight = watchlist.entity_signal(m.entry.kind)
+        if m.entry.kind in entity_signals:
+            signal, weight = entity_signals[m.entry.kind]
             weight *= m.entry.weight
         elif _active(m, languages):
             signal, weight = m.entry.kind, m.entry.weight
@@ -137,18 +138,15 @@ def combine(reasons: Iterable[Reason], scoring: Scoring) -> float:
     return round(ree_signal * _saturate(policy, scoring.policy_scale) * damping, 4)
 
 
-def score_relevance(title: str, text: str, entity_matches: tuple[tuple[Match, ...], tuple[Match, ...]],
+def score_relevance(title: str, text: str, matches: tuple[tuple[Match, ...], tuple[Match, ...]],
                     watchlist: Watchlist, language: str | None = None) -> Relevance:
-    """Score one article; `entity_matches` are the gazetteer matches in (title, text)."""
+    """Score one article from its (title, text) matches of both the gazetteer and the watchlist terms."""
     lang = detect_language(title, text, language)
     languages = frozenset({lang, "en"}) if lang in watchlist.languages else watchlist.languages
     lead = lead_end(text)
-    hits = (_hits(entity_matches[0], "title", lead, watchlist, languages)
-            + _hits(find_matches(title, watchlist.terms), "title", lead, watchlist, languages))
+    hits = _hits(matches[0], "title", lead, watchlist, languages)
     title_has_ree = any(h.signal in _REE_SIGNALS for _, h in hits)
-    hits += sorted(_hits(entity_matches[1], None, lead, watchlist, languages)
-                   + _hits(find_matches(text, watchlist.terms), None, lead, watchlist, languages),
-                   key=lambda pair: pair[0])
+    hits += sorted(_hits(matches[1], None, lead, watchlist, languages), key=lambda pair: pair[0])
     reasons = _aggregate(_mark_far(hits, title_has_ree), watchlist.scoring)
     excluded = _exclusions(title, text, watchlist)
     if excluded:

@@ -7,12 +7,22 @@ takes with each article, so a config change needs nothing but a new Watchlist.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from monitor.config import RelevanceConfig, WatchTerm
-from monitor.entities import Alias, Entry, Matcher, alias_mode, build_matcher, default_matcher, read_data, slug
+from monitor.entities import (
+    Alias,
+    Entry,
+    Matcher,
+    alias_mode,
+    build_matcher,
+    default_matcher,
+    read_data,
+    slug,
+)
 
 log = logging.getLogger(__name__)
 

@@ -25,10 +25,10 @@ def alert_line(row: "AlertRow") -> str:
 
 
 def show(config: Config, console: Console) -> int:
-    from monitor.store import open_archive
+    from monitor.runner import open_archive_safely
     from monitor.store.outbox import list_alerts
 
-    archive = open_archive(config.db_path)
+    archive = open_archive_safely(config)
     try:
         rows = list_alerts(archive.db)
     finally:
@@ -40,10 +40,10 @@ def show(config: Config, console: Console) -> int:
 
 def send(config: Config, console: Console, requeue_first: bool) -> int:
     from monitor.runner import deliver_now
-    from monitor.store import open_archive
+    from monitor.runner import open_archive_safely
     from monitor.store.outbox import requeue
 
-    archive = open_archive(config.db_path)
+    archive = open_archive_safely(config)
     try:
         if requeue_first:
             console.out(f"{requeue(archive.db, datetime.now(UTC).isoformat(timespec='seconds'))} alert(s) queued for a new attempt")

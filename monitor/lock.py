@@ -48,6 +48,14 @@ def delivery_lock_path(db_path: str | Path) -> Path:
     return lock_dir(db_path) / "delivery.lock"
 
 
+def schema_lock_path(db_path: str | Path) -> Path:
+    """The lock file held while a process opens the database and applies migrations (first run races)."""
+    return lock_dir(db_path) / "schema.lock"
+
+
+SCHEMA_WAIT = 120.0
+
+
 def _read_holder(handle: int) -> str:
     os.lseek(handle, 0, os.SEEK_SET)
     text = os.read(handle, 200).decode("utf-8", "replace").strip()

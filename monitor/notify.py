@@ -22,6 +22,7 @@ from monitor.models import Channel
 
 log = logging.getLogger(__name__)
 
+RELAYED_LOGGERS = ("apprise", "urllib3", "requests")  # they log URLs, paths and credentials
 FORMATS = {"text": apprise.NotifyFormat.TEXT, "markdown": apprise.NotifyFormat.MARKDOWN,
            "html": apprise.NotifyFormat.HTML}
 
@@ -54,24 +55,27 @@ class _Relay(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = mask_secrets(record.getMessage(), self.secrets)
-        if record.levelno >= logging.WARNING:
+        if record.levelno >= logging.WARNING and record.name.startswith("apprise"):
             self.problems.append(text)
         log.debug("apprise: %s", text)
 
 
 @contextmanager
 def _relayed(secrets: tuple[str, ...]) -> Iterator[_Relay]:
-    source = logging.getLogger("apprise")
+    """Route apprise's and its HTTP client's log records through a masking relay for the block."""
     relay = _Relay(secrets)
-    saved = source.propagate, source.level
-    source.addHandler(relay)
-    source.propagate = False
-    source.setLevel(logging.DEBUG if log.isEnabledFor(logging.DEBUG) else logging.WARNING)
+    sources = [logging.getLogger(name) for name in RELAYED_LOGGERS]
+    saved = [(source.propagate, source.level) for source in sources]
+    for source in sources:
+        source.addHandler(relay)
+        source.propagate = False
+        source.setLevel(logging.DEBUG if log.isEnabledFor(logging.DEBUG) else logging.WARNING)
     try:
         yield relay
     finally:
-        source.removeHandler(relay)
-        source.propagate, source.level = saved
+        for source, (propagate, level) in zip(sources, saved):
+            source.removeHandler(relay)
+            source.propagate, source.level = propagate, level
 
 
 def pick_body(channel: Channel, message: Message, native: object) -> tuple[str, apprise.NotifyFormat]:

@@ -24,10 +24,10 @@ from monitor.console import Console
 from monitor.cycle import SourceResult, run_source, stamp, utc_now
 from monitor.flow import FlowContext, close_context, open_context
 from monitor.health import HealthChange, Thresholds, check_sources
-from monitor.lock import LockBusy, delivery_lock_path, hold, source_lock_path
+from monitor.lock import SCHEMA_WAIT, LockBusy, delivery_lock_path, hold, schema_lock_path, source_lock_path
 from monitor.models import RunCounts
 from monitor.notify import make_sender
-from monitor.store import Archive
+from monitor.store import Archive, open_archive
 from monitor.store.health import mark_stopped
 from monitor.store.runs import finish_run, start_run
 
@@ -80,6 +80,12 @@ def stop_on_signals() -> Iterator[StopFlag]:
     finally:
         for sig, previous in saved.items():
             signal.signal(sig, previous)
+
+
+def open_archive_safely(config: Config) -> Archive:
+    """The configured archive, opened under the schema lock (so concurrent first runs do not race)."""
+    with hold(schema_lock_path(config.db_path), "database setup", wait=SCHEMA_WAIT):
+        return open_archive(config.db_path)
 
 
 def delivery_policy(config: Config) -> DeliveryPolicy:
@@ -144,7 +150,8 @@ def run_once(config: Config, console: Console, only: list[str] | None = None, de
              now: Callable[[], datetime] = utc_now) -> CycleReport:
     """Run each selected source in its own fault boundary and lock, then health, Atom and delivery."""
     sources = select_sources(config, only)
-    context = open_context(config)
+    with hold(schema_lock_path(config.db_path), "database setup", wait=SCHEMA_WAIT):
+        context = open_context(config)  # two first runs must not both create the schema
     try:
         with stop_on_signals() as stop:
             results: list[SourceResult] = []

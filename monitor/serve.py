@@ -86,6 +86,7 @@ def build_datasette(options: ServeOptions) -> Datasette:
         metadata=load_metadata(options), settings=load_settings(options),
         plugins_dir=str(options.datasette_dir / "plugins"),
         template_dir=str(options.datasette_dir / "templates"),
+        static_mounts=[("remon-static", str(options.datasette_dir / "static"))],
     )
     if "_memory" in datasette.databases:  # Datasette adds it when given no files; remon has no use for it
         datasette.remove_database("_memory")

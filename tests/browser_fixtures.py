@@ -1,7 +1,7 @@
 """Archives for the serve and browser tests: the seeds through `remon run`, fixture-site pages, explicit rows.
 
-`seeded_archive` builds what a user would have (seeds run by the real CLI, then pages fetched
-from the fixture site on 127.0.0.1 through the one processing path); `explicit_archive` stores
+`seeded_archive` builds what a user would have (the seeds and the fixture site's feed on
+127.0.0.1, crawled by a real `remon run`); `explicit_archive` stores
 rows with explicit entities and figures, so view assertions do not depend on the analysers.
 """
 
@@ -13,13 +13,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from monitor.config import load_config
-from monitor.flow import close_context, open_context, process_page
 from monitor.models import (
     Analysis,
     Article,
@@ -41,71 +38,51 @@ REPO = Path(__file__).resolve().parent.parent
 REMON = str(Path(sys.executable).parent / "remon")
 NOW = "2024-07-02T08:00:00+00:00"
 SITE_SOURCE = "metals-ledger"
-SITE_PATHS = (
-    "/news/2024/05/17/china-tightens-rare-earth-export-controls.html",
-    "/news/2024/06/12/us-dod-awards-magnet-plant-funding.html",
-    "/news/2024/07/01/japan-australia-rare-earth-deal.html",
-    "/news/lithium-prices-slide.html",
-)
-SCRIPT_PATH = "/news/2024/07/02/script-in-title.html"
 SCRIPT_TITLE = "<script>window.__pwned = 1</script> Rare-earth magnet quota <b>raised</b>"
 SCRIPT_TEXT = ('<img src="x" onerror="window.__pwned = 2"> The ministry raised the rare-earth export '
                'quota for neodymium and dysprosium magnets by 12 percent, the rare-earth industry '
                'association said on Tuesday, citing export licence data.')
 
 
+CRAWL = """
+[crawl]
+delay = 0
+autothrottle = false
+timeout = 5
+retries = 1
+"""
+
+
 def write_config(folder: Path, extra: str = "") -> Path:
-    """A remon.toml in `folder`: the archive in data/, the seeds folder as the one source."""
+    """A remon.toml in `folder`: the archive in data/, the seeds folder as the first source."""
     config = folder / "remon.toml"
     config.write_text('[storage]\npath = "data/remon.db"\n\n[[sources]]\nname = "seeds"\nkind = "seeds"\n'
-                      f'path = "seeds"\n\n[alerts]\nconsole = true\n{extra}', encoding="utf-8")
+                      f'path = "seeds"\n\n{extra}', encoding="utf-8")
     return config
 
 
-def run_seeds(folder: Path) -> Path:
-    """Copy the repo's seeds into `folder`, run `remon run` on them; returns the config path."""
-    shutil.copytree(REPO / "seeds", folder / "seeds")
-    config = write_config(folder)
-    subprocess.run([REMON, "run", "--config", str(config), "--quiet"], check=True, cwd=folder,
-                   capture_output=True, timeout=300)
-    return config
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def script_page_html() -> bytes:
-    """An article whose title and text hold markup that must show as text (escaped in the HTML)."""
-    title, text = (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                   for value in (SCRIPT_TITLE, SCRIPT_TEXT))
-    paragraphs = "".join(f"<p>{text} Paragraph {n} adds detail on the licence rules.</p>" for n in range(4))
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            f'<meta property="article:published_time" content="2024-07-02T09:00:00Z"></head><body>'
-            f"<article><h1>{title}</h1>{paragraphs}</article></body></html>").encode()
-
-
-def fetch_page(url: str, source: str, fetched_at: str) -> Page:
-    """A Page for a URL fetched from the local fixture site."""
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return Page(url=url, source=source, fetched_at=fetched_at, body=response.read(),
-                    content_type=response.headers.get("Content-Type", "text/html").split(";")[0],
-                    status=response.status)
-
-
-def add_site_pages(config_path: Path, site: FixtureSite) -> None:
-    """Fetch the fixture site's articles (plus the script-title one) and process them like a crawl."""
-    site.extra_pages[SCRIPT_PATH] = script_page_html()
-    config = load_config(str(config_path))
-    context = open_context(config)
-    try:
-        for path in (*SITE_PATHS, SCRIPT_PATH):
-            process_page(fetch_page(site.base_url + path, SITE_SOURCE, NOW), context, NOW)
-    finally:
-        close_context(context)
+def publish_script_article(site: FixtureSite) -> str:
+    """Put an article whose title and text hold markup (escaped in its HTML and RSS) at the top of the feed."""
+    paragraphs = tuple(f"{_escaped(SCRIPT_TEXT)} Paragraph {n} adds detail on the licence rules." for n in range(4))
+    return site.add_feed_item("script-in-title", _escaped(SCRIPT_TITLE), paragraphs, "2024-07-02")
 
 
 def seeded_archive(folder: Path) -> Path:
-    """The seeds through `remon run`, then the fixture site's pages; returns the config path."""
-    config = run_seeds(folder)
+    """The seeds plus the fixture site's RSS feed, crawled by one real `remon run`; returns the config path.
+
+    The fixture site is stopped once the run is over: the archive is all the tests need.
+    """
+    shutil.copytree(REPO / "seeds", folder / "seeds")
     with FixtureSite() as site:
-        add_site_pages(config, site)
+        publish_script_article(site)
+        feed = f'[[sources]]\nname = "{SITE_SOURCE}"\nkind = "feed"\nurl = "{site.base_url}/feeds/news.rss"\n'
+        config = write_config(folder, feed + CRAWL)
+        subprocess.run([REMON, "run", "--config", str(config), "--quiet"], check=True, cwd=folder,
+                       capture_output=True, timeout=300)
     return config
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -151,3 +152,15 @@ def test_a_script_in_a_title_shows_as_text_and_runs_nothing(page: object, served
         assert SCRIPT_TITLE in page.locator("table").first.inner_text(), path  # type: ignore[attr-defined]
         scripts = page.evaluate("[...document.scripts].map(s => s.textContent)")  # type: ignore[attr-defined]
         assert [text for text in scripts if "__pwned" in text] == [], path
+
+
+def test_the_home_page_links_the_atom_feed_remon_run_wrote(page: object, served: tuple[str, Path]) -> None:
+    url, db = served
+    page.goto(url)  # type: ignore[attr-defined]
+    href = page.get_by_role("link", name="Atom feed of new relevant stories").get_attribute("href")  # type: ignore[attr-defined]
+    feed = page.request.get(url.rstrip("/") + href)  # type: ignore[attr-defined]
+    assert (feed.status, feed.headers["content-type"]) == (200, "application/atom+xml; charset=utf-8")
+    entries = ElementTree.fromstring(feed.body()).findall("{http://www.w3.org/2005/Atom}entry")
+    titles = {entry.findtext("{http://www.w3.org/2005/Atom}title") for entry in entries}
+    assert SCRIPT_TITLE in titles
+    assert titles <= {title for (title,) in query(db, "select title from stories where relevant = 1")}

@@ -222,3 +222,13 @@ def test_cli_refuses_a_missing_database_without_creating_it(tmp_path: Path) -> N
     assert (result.returncode, result.stderr.strip()) == (
         2, f"remon: no database at {db_path}: run `remon run` first")
     assert not db_path.exists()
+
+
+def test_home_page_starts_analysts_on_the_views_and_loads_remon_styles(archive: Path) -> None:
+    home, css = fetch(options_for(archive), "/", "/remon-static/remon.css")
+    links = ('<a href="/remon/relevant_stories">', '<a href="/remon/article_list">', '<a href="/remon/search_articles">',
+             '<a href="/-/dashboards/trends">', '<a href="/remon/source_health">', '<a href="/remon/alert_queue">')
+    assert [link in home.text for link in links] == [True] * len(links)
+    assert '<link rel="stylesheet" href="/remon-static/remon.css">' in home.text
+    assert (css.status_code, css.text.splitlines()[0]) == (
+        200, "/* remon: readable story and article lists (titles wide enough, reasons and snippets compact). */")

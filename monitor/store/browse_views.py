@@ -17,11 +17,16 @@ def _names_of_kind(kind: str, where: str, order: str = "e.name") -> str:
             WHERE {where} {kind_test} GROUP BY e.id ORDER BY {order}))"""
 
 
+TOP_REASONS = 6
+
+
 def _reasons(reasons_json: str) -> str:
-    """A readable list of match reasons ('rare-earth ×6 in title; quota ×2 in body')."""
-    return f"""(SELECT group_concat(json_extract(r.value, '$.term') || ' ×' || json_extract(r.value, '$.count')
-                   || ' in ' || json_extract(r.value, '$.where'), '; ')
-               FROM json_each({reasons_json}) r)"""
+    """The strongest match reasons, readable ('rare-earth ×6 in title; quota ×2 in body')."""
+    return f"""(SELECT group_concat(reason, '; ') FROM (
+               SELECT json_extract(r.value, '$.term') || ' ×' || json_extract(r.value, '$.count')
+                      || ' in ' || json_extract(r.value, '$.where') AS reason
+               FROM json_each({reasons_json}) r
+               ORDER BY abs(json_extract(r.value, '$.weight')) DESC, r.key LIMIT {TOP_REASONS}))"""
 
 
 _STORY = "x.story_id = s.id"

@@ -70,7 +70,9 @@ def render_cell(value: Any, column: str, table: str | None, database: str, datas
         return Markup(f'<a href="{escape(datasette.urls.row(database, "articles", str(value)))}">{value}</a>')
     if column in NAME_LIST_COLUMNS and table in BROWSE_VIEWS and isinstance(value, str):
         names = name_list(value)
-        return None if names is None else Markup(escape(names))
+        if names is None:
+            return None
+        return Markup(escape(names)) if names else Markup("&nbsp;")  # Datasette ignores a falsy value
     return None
 
 

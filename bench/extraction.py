@@ -28,8 +28,8 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.extract import extract  # noqa: E402
-from monitor.models import Article, Page  # noqa: E402
+from monitor.extract import extract
+from monitor.models import Article, Page
 
 DEFAULT_DATA = ROOT / ".." / "shared" / "bench" / "article-extraction"
 TOKEN = re.compile(r"\w+")

@@ -32,7 +32,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.ceiling = ceiling
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "BackoffRetryMiddleware":
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         settings = crawler.settings
         middleware = cls(settings, settings.getfloat("MONITOR_RETRY_BACKOFF"),
                          settings.getfloat("MONITOR_RETRY_BACKOFF_MAX", 60.0))

@@ -2,7 +2,8 @@
 
 A Rejected outcome becomes a `PageRejected` subclass named after its reason (so Scrapy's
 stats count `item_dropped_reasons_count/NotArticle` and so on), logged at DEBUG. The
-run's counts, plus the spider's failed requests, are written to its `runs` row at close:
+run's counts, plus the spider's failed requests, are written to its `runs` row when the
+spider closes (status 'failed' if it was stopped early):
 the row a parent `remon run` opened (MONITOR_RUN_ID), or a new one for a bare `scrapy crawl`.
 """
 
@@ -11,9 +12,10 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
@@ -34,7 +36,7 @@ class PageRejected(DropItem):
     """A page the processing path did not store as an article (a value, logged at DEBUG)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def rejection_class(reason: str) -> type[PageRejected]:
     """A PageRejected subclass per reason, e.g. 'not-article' -> NotArticle."""
     name = "".join(part.capitalize() for part in reason.replace("_", "-").split("-") if part) or "Unknown"
@@ -56,11 +58,13 @@ class PagePipeline:
         self.started = time.monotonic()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "PagePipeline":
+    def from_crawler(cls, crawler: Crawler) -> PagePipeline:
         settings = crawler.settings
         config = load_config(settings.get("MONITOR_CONFIG"))
         run_id = settings.getint("MONITOR_RUN_ID", 0) or None
-        return cls(config, config.source(settings.get("MONITOR_SOURCE")), run_id, crawler.stats)
+        pipeline = cls(config, config.source(settings.get("MONITOR_SOURCE")), run_id, crawler.stats)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
         self.context = open_context(self.config)
@@ -84,12 +88,14 @@ class PagePipeline:
         self.stats.inc_value("remon/stored_new" if outcome.new else "remon/stored_known")
         return item
 
-    def close_spider(self) -> None:
+    def spider_closed(self, reason: str) -> None:
+        """Write the run row: 'ok' when the crawl finished, 'failed' naming why it stopped early."""
         if self.context is None or self.run_id is None:
             return
         self.counts.errors += int(self.stats.get_value("remon/errors", 0))
+        status, error = ("ok", None) if reason == "finished" else ("failed", f"crawl stopped: {reason}")
         finish_run(self.context.archive.db, self.run_id, self.counts, utc_stamp(),
-                   time.monotonic() - self.started, "ok")
-        log.info("run %d of %s: %s", self.run_id, self.source.name, self.counts.as_row())
+                   time.monotonic() - self.started, status, error)
+        log.info("run %d of %s (%s): %s", self.run_id, self.source.name, reason, self.counts.as_row())
         close_context(self.context)
         self.context = None

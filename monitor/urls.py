@@ -21,11 +21,11 @@ def canonical_url(url: str) -> str:
 
     `file://` URLs (seed documents) are returned unchanged.
     """
-    if not url.startswith(("http://", "https://")):
+    if not url.lower().startswith(("http://", "https://")):
         return url
     parts = urlsplit(url)
     params = [name for name in _query_names(parts.query) if TRACKING_PARAMS.match(name)]
-    cleaned = url_query_cleaner(url, params, remove=True, keep_fragments=False) if params else url
+    cleaned = url_query_cleaner(url, params, remove=True, unique=False, keep_fragments=False) if params else url
     parts = urlsplit(canonicalize_url(cleaned))
     host = _MOBILE_HOST.sub("", (parts.hostname or "").lower())
     if parts.port and not _is_default_port(parts.scheme, parts.port):

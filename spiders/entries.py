@@ -10,8 +10,8 @@ from __future__ import annotations
 import calendar
 import re
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import feedparser
@@ -30,7 +30,7 @@ class LinkEntry:
     """One link found in a feed or sitemap, with what the listing said about it."""
 
     url: str
-    hints: PageHints = PageHints()
+    hints: PageHints = field(default_factory=PageHints)
     modified: str | None = None  # sitemap lastmod (ISO day), for `since`
 
 
@@ -56,7 +56,7 @@ def iso_day(value: str | None) -> str | None:
 def _struct_day(value: time.struct_time | None) -> str | None:
     if value is None:
         return None
-    return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc).date().isoformat()
+    return datetime.fromtimestamp(calendar.timegm(value), tz=UTC).date().isoformat()
 
 
 def plain_text(html: str | None) -> str | None:

@@ -42,12 +42,12 @@ def make_pdf(lines: tuple[str, ...] = PDF_LINES) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+         b" /Resources << /Font << /F1 5 0 R >> >> >>"),
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Title (Announcement No. 18 of 2024) /Author (Ministry of Commerce)"
-        b" /CreationDate (D:20240516090000Z) >>",
+        (b"<< /Title (Announcement No. 18 of 2024) /Author (Ministry of Commerce)"
+         b" /CreationDate (D:20240516090000Z) >>"),
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -78,7 +78,7 @@ class FixtureSite:
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "FixtureSite":
+    def __enter__(self) -> FixtureSite:  # noqa: PYI034 - a plain test helper
         self._thread.start()
         return self
 
@@ -153,10 +153,10 @@ class _Handler(BaseHTTPRequestHandler):
     site: FixtureSite
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence stderr
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         self.site.log(self.path)
         path = urlsplit(self.path).path
         if path.startswith("/broken/"):
@@ -167,7 +167,7 @@ class _Handler(BaseHTTPRequestHandler):
         status, body, kind, modified = self.site.resolve(path)
         if modified is None:
             return self._send(status, body, kind)
-        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
         validators = {"ETag": etag, "Last-Modified": modified}
         if self.site.honor_validators and self._not_modified(etag, modified):
             return self._send(304, b"", kind, validators)

@@ -93,11 +93,10 @@ def test_recrawl_fetches_only_the_feed_then_exactly_the_new_item(tmp_path, site)
     assert crawl(config, "news", tmp_path) == 0
     assert site.paths() == ["/robots.txt", "/feeds/news.rss"]  # a 304: nothing parsed, no page fetched
     assert last_run(tmp_path)["new"] == 0
-    url = site.add_feed_item("gallium-quota", "China sets gallium export quota",
-                             ("China's commerce ministry set an export quota for gallium and germanium, "
-                              "widening controls on critical minerals used in chips and rare earth magnets. "
-                              "Exporters must apply for licences and report end users every quarter.",) * 2,
-                             "2024-08-01")
+    paragraph = ("China's commerce ministry set an export quota for gallium and germanium, "
+                 "widening controls on critical minerals used in chips and rare earth magnets. "
+                 "Exporters must apply for licences and report end users every quarter.")
+    url = site.add_feed_item("gallium-quota", "China sets gallium export quota", (paragraph,) * 2, "2024-08-01")
     site.clear_log()
     assert crawl(config, "news", tmp_path) == 0
     assert site.paths() == ["/robots.txt", "/feeds/news.rss", "/news/added/gallium-quota.html"]
@@ -212,13 +211,13 @@ def test_remon_run_without_network_stores_seeds_and_reports_unreachable_sources(
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    first_seed = sorted(Path(__file__).parent.parent.joinpath("seeds").iterdir())[0]
+    first_seed = min(Path(__file__).parent.parent.joinpath("seeds").iterdir())
     (seeds / first_seed.name).write_bytes(first_seed.read_bytes())
     config = configure(tmp_path, site, '[[sources]]\nname = "local"\nkind = "seeds"\npath = "seeds"\n'
                        f'[[sources]]\nname = "gone"\nkind = "feed"\nurl = "{dead}/feed.rss"\n'
                        f'[[sources]]\nname = "gone-map"\nkind = "sitemap"\nurl = "{dead}/sitemap.xml"\n')
     done = subprocess.run([sys.executable, "-m", "monitor", "run", "--config", config, "--no-alerts"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=180)
+                          cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False)
     assert done.returncode == 0, done.stderr
     runs = {row["source"]: row for row in query(tmp_path, "select * from runs")}
     assert runs["local"]["new"] == 1 and runs["local"]["errors"] == 0
@@ -230,7 +229,8 @@ def test_crawl_past_its_timeout_is_stopped_and_still_closes_its_run(tmp_path, si
     config = configure(tmp_path, site, FEED.replace("news.rss", "atom.xml"))
     config_text = Path(config).read_text().replace("timeout = 1\n", "timeout = 30\n")
     Path(config).write_text(config_text)
-    code = run_crawl(config, "news", settings=FAST, timeout=2.5, log_file=str(tmp_path / "news.log"))
-    assert code == 124
+    code = run_crawl(config, "news", settings=FAST, timeout=3.5, log_file=str(tmp_path / "news.log"))
+    assert code == 124  # stopped gracefully during the slow download
     run = last_run(tmp_path)
-    assert run["status"] == "ok" and run["finished_at"] is not None
+    assert (run["status"], run["error"]) == ("failed", "crawl stopped: shutdown")
+    assert run["finished_at"] is not None and run["new"] >= 1

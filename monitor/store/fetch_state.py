@@ -33,7 +33,7 @@ def load_state(archive: Archive, url: str) -> FetchState | None:
 def save_state(archive: Archive, state: FetchState) -> None:
     """Insert or replace the state of a listing URL."""
     with archive.db.atomic():
-        archive.db["fetch_state"].upsert(
+        archive.db.table("fetch_state").upsert(
             {"url": state.url, "source": state.source, "etag": state.etag,
              "last_modified": state.last_modified, "body_sha256": state.body_sha256,
              "checked_at": state.checked_at, "changed_at": state.changed_at},

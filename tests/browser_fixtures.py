@@ -109,6 +109,18 @@ def _figure(stated: str) -> Figure:
                   entity="China")
 
 
+def store_article(db_path: Path, source: str, slug: str, title: str) -> int:
+    """Store one more relevant article in its own story, as a concurrent `remon run` would; its id."""
+    archive = open_archive(db_path)
+    try:
+        page, article = _article(source, slug, title, title)
+        printed = Fingerprint(content_hash=hashlib.sha256(article.text.encode()).hexdigest())
+        decision = DedupeDecision(kind="new-story", reason="explicit")
+        return save_processed(archive, page, article, _analysis(0.8), printed, decision, (), NOW).article_id
+    finally:
+        archive.close()
+
+
 def explicit_archive(db_path: Path) -> None:
     """Four articles with explicit analysis: a two-outlet story, an irrelevant one, a script title; runs; alerts."""
     archive = open_archive(db_path)

@@ -18,7 +18,14 @@ import yaml
 
 from monitor.config import load_config, parse_config
 from monitor.serve import DATASETTE_DIR, ServeOptions, build_datasette, prepare_database, serve_options
-from tests.browser_fixtures import REMON, SCRIPT_TITLE, explicit_archive, remon_serve, write_config
+from tests.browser_fixtures import (
+    REMON,
+    SCRIPT_TITLE,
+    explicit_archive,
+    remon_serve,
+    store_article,
+    write_config,
+)
 
 ATOM = b'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>remon</title></feed>\n'
 
@@ -232,3 +239,15 @@ def test_home_page_starts_analysts_on_the_views_and_loads_remon_styles(archive: 
     assert '<link rel="stylesheet" href="/remon-static/remon.css">' in home.text
     assert (css.status_code, css.text.splitlines()[0]) == (
         200, "/* remon: readable story and article lists (titles wide enough, reasons and snippets compact). */")
+
+
+def test_a_served_archive_shows_what_a_run_writes_meanwhile(archive: Path) -> None:
+    """Why read-only and not immutable: rows committed by `remon run` while serving appear at once."""
+    config = write_config(archive.parent.parent)
+    count_url = "remon.json?" + urlencode({"sql": "select count(*) as n from articles", "_shape": "array"})
+    with remon_serve(config) as url:
+        with urlopen(url + count_url, timeout=10) as response:
+            assert json.load(response) == [{"n": 4}]
+        store_article(archive, "ledger", "later", "Vietnam raises its rare earth export quota")
+        with urlopen(url + count_url, timeout=10) as response:
+            assert json.load(response) == [{"n": 5}]

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 EXIT_LOCKED = 75
+# A job never overlaps itself, missed runs coalesce into one, and a late run still runs.
+JOB_OPTIONS: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,32 @@ def source_schedule(source: SourceConfig, config: Config) -> Schedule:
     return parse_schedule(source.schedule or config.schedule.every)
 
 
+WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def crontab_weekdays(field: str) -> str:
+    """A crontab day-of-week field (0 or 7 = Sunday) as APScheduler 3 day names (its 0 is Monday)."""
+    if not any(ch.isdigit() for ch in field):
+        return field
+    days: set[int] = set()
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            low, high = 0, 6
+        elif "-" in span:
+            low, high = (int(x) for x in span.split("-", 1))
+        else:
+            low = int(span)
+            high = 6 if step else low
+        days.update(day % 7 for day in range(low, high + 1, int(step or 1)))
+    return ",".join(WEEKDAYS[day] for day in sorted(days))
+
+
 def cron_trigger(schedule: Cron, jitter: int | None = None) -> CronTrigger:
-    return CronTrigger.from_crontab(schedule.expression, timezone=UTC, jitter=jitter)
+    """A UTC CronTrigger for a standard 5-field crontab expression."""
+    minute, hour, day, month, weekday = schedule.expression.split()
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=crontab_weekdays(weekday),
+                       timezone=UTC, jitter=jitter)
 
 
 def next_due(schedule: Schedule, last_started: datetime | None, now: datetime) -> datetime:
@@ -127,6 +153,8 @@ class Daemon:
             return
         if code == EXIT_LOCKED:
             log.info("%s is being crawled by another process; skipped this time", source)
+        elif self.stopping.is_set():
+            log.info("crawl of %s stopped (status %s)", source, code)
         elif code not in (0, None):
             log.warning("crawl of %s exited with status %s", source, code)
 
@@ -137,7 +165,7 @@ class Daemon:
         except Exception:
             log.exception("could not start alert delivery")
             return
-        if code not in (0, None):
+        if code not in (0, None) and not self.stopping.is_set():
             log.warning("alert delivery exited with status %s", code)
 
     def stop_children(self, timeout: float) -> None:
@@ -166,19 +194,18 @@ def _signal_group(child: subprocess.Popen[bytes], sig: signal.Signals) -> None:
 def build_scheduler(daemon: Daemon, last_starts: dict[str, datetime], now: datetime) -> BackgroundScheduler:
     """One job per active source (never overlapping itself, missed runs coalesced) plus the delivery job."""
     config = daemon.config
-    scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
-        "max_instances": 1, "coalesce": True, "misfire_grace_time": None})
+    scheduler = BackgroundScheduler(timezone=UTC)
     for source in config.active_sources:
         schedule = source_schedule(source, config)
         first = next_due(schedule, last_starts.get(source.name), now)
         scheduler.add_job(daemon.crawl, make_trigger(schedule, config.schedule.jitter), args=[source.name],
-                          id=f"source:{source.name}", name=f"crawl {source.name}", next_run_time=first)
+                          id=f"source:{source.name}", name=f"crawl {source.name}", next_run_time=first, **JOB_OPTIONS)
         log.info("source %s: %s, next run %s", source.name, source.schedule or config.schedule.every,
                  first.isoformat(timespec="seconds"))
     deliver = parse_schedule(config.schedule.deliver_every)
     assert isinstance(deliver, Every)
     scheduler.add_job(daemon.deliver, IntervalTrigger(seconds=deliver.seconds, timezone=UTC), id="delivery",
-                      name="deliver alerts", next_run_time=now + timedelta(seconds=deliver.seconds))
+                      name="deliver alerts", next_run_time=now + timedelta(seconds=deliver.seconds), **JOB_OPTIONS)
     return scheduler
 
 

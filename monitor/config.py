@@ -120,7 +120,7 @@ class DedupeConfig(_Section):
 
     near_duplicate: float = Field(default=0.6, ge=0.3, le=1, description="shingle Jaccard for a near copy")
     story_window_days: int = Field(default=10, ge=1, le=365)
-    story_threshold: float = Field(default=0.3, gt=0, le=1, description="score to join a story")
+    story_threshold: float = Field(default=0.32, gt=0, le=1, description="score to join a story")
     num_perm: int = Field(default=128, ge=16, le=512)  # MinHash signature length
     shingle_words: int = Field(default=3, ge=1, le=10)
 

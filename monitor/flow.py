@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from monitor.analyse import analyse
 from monitor.channels import configured_channels
 from monitor.clean import clean
-from monitor.config import Config
-from monitor.dedupe import decide, fingerprint
+from monitor.config import Config, DedupeConfig
+from monitor.dedupe import band_keys, decide, fingerprint, index_settings, text_fingerprint
+from monitor.profile import article_profile, merge_profiles, weighted
 from monitor.extract import extract
 from monitor.models import Analysis, Article, Channel, Outcome, Page, Rejected
 from monitor.store import Archive, find_stored, open_archive, save_processed
 from monitor.store.archive import iter_raw_pages, update_analysis
-from monitor.store.candidates import find_candidates
+from monitor.store.candidates import find_candidates, term_idf
+from monitor.store.lsh import ensure_index
 from monitor.urls import canonical_url
 from monitor.watchlist import Watchlist, build_watchlist
 
@@ -32,14 +34,23 @@ class FlowContext:
     archive: Archive
     watchlist: Watchlist
     channels: tuple[Channel, ...]
-    story_window_days: int = 10
+    dedupe: DedupeConfig = DedupeConfig()
 
 
 def open_context(config: Config) -> FlowContext:
-    """Open the archive and build the watchlist and channels from the config."""
-    return FlowContext(archive=open_archive(config.db_path), watchlist=build_watchlist(config.relevance),
-                       channels=configured_channels(config),
-                       story_window_days=config.dedupe.story_window_days)
+    """Open the archive (LSH index in line with the dedupe settings), build the watchlist and channels."""
+    archive = open_archive(config.db_path)
+    prepare_dedupe(archive, config.dedupe)
+    return FlowContext(archive=archive, watchlist=build_watchlist(config.relevance),
+                       channels=configured_channels(config), dedupe=config.dedupe)
+
+
+def prepare_dedupe(archive: Archive, settings: DedupeConfig) -> int:
+    """Re-index stored articles when the dedupe settings changed since the index was built."""
+    shape = index_settings(settings)
+    return ensure_index(archive.db, shape,
+                        lambda signature: band_keys(signature, int(shape["bands"]), int(shape["rows"])),
+                        lambda text: text_fingerprint(text, settings))
 
 
 def close_context(context: FlowContext) -> None:
@@ -70,10 +81,17 @@ def process_page(page: Page, context: FlowContext, now: str) -> Outcome:
     known = find_stored(context.archive, article.canonical_url)
     if known is not None:
         return known
-    print_ = fingerprint(article)
-    candidates = find_candidates(context.archive, article, print_, context.story_window_days)
-    decision = decide(article, print_, candidates)
-    return save_processed(context.archive, page, article, analysis, print_, decision, context.channels, now)
+    profile = article_profile(article, analysis)
+    print_ = fingerprint(article, context.dedupe)
+    candidates = find_candidates(context.archive, print_, profile, article.fetched_at,
+                                 context.dedupe.story_window_days)
+    idf = term_idf(context.archive.db, profile)
+    profile = weighted(profile, idf)
+    decision = decide(profile, print_, candidates, idf, context.dedupe)
+    joined = next((s.profile for s in candidates.stories if s.story_id == decision.story_id), None)
+    story_profile = None if decision.duplicate_of else merge_profiles(joined, profile) if joined else profile
+    return save_processed(context.archive, page, article, analysis, print_, decision, context.channels, now,
+                          profile, story_profile)
 
 
 @dataclass(frozen=True)

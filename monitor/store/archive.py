@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from monitor.models import (
-    Analysis, Article, Channel, DedupeDecision, Fingerprint, Page, PageHints, Stored,
+    Analysis, Article, Channel, DedupeDecision, Fingerprint, Page, PageHints, Stored, StoryProfile,
 )
 from monitor.store import outbox, stories
 from monitor.store.migrations import apply_migrations
@@ -78,13 +78,17 @@ def known_urls(archive: Archive, canonical_urls: list[str]) -> set[str]:
 
 def save_processed(archive: Archive, page: Page, article: Article, analysis: Analysis,
                    fingerprint: Fingerprint, decision: DedupeDecision,
-                   channels: tuple[Channel, ...], now: str) -> Stored:
+                   channels: tuple[Channel, ...], now: str, profile: StoryProfile | None = None,
+                   story_profile: StoryProfile | None = None) -> Stored:
     """Store the raw page, article, entities, figures, story and alert rows in one transaction.
 
-    A concurrent writer that stored the same URL first wins: its row is returned as not new.
+    `profile` is the article's story profile, `story_profile` its story's after it joined
+    (see stories.attach). A concurrent writer that stored the same URL first wins: its
+    row is returned as not new.
     """
     try:
-        return _save(archive, page, article, analysis, fingerprint, decision, channels, now)
+        return _save(archive, page, article, analysis, fingerprint, decision, channels, now,
+                     (profile, story_profile))
     except sqlite3.IntegrityError:
         existing = find_stored(archive, article.canonical_url)
         if existing is None:
@@ -93,14 +97,15 @@ def save_processed(archive: Archive, page: Page, article: Article, analysis: Ana
 
 
 def _save(archive: Archive, page: Page, article: Article, analysis: Analysis, fingerprint: Fingerprint,
-          decision: DedupeDecision, channels: tuple[Channel, ...], now: str) -> Stored:
+          decision: DedupeDecision, channels: tuple[Channel, ...], now: str,
+          profiles: tuple[StoryProfile | None, StoryProfile | None] = (None, None)) -> Stored:
     with archive.db.atomic():
         raw_id = _save_raw_page(archive.db, page, article.canonical_url)
         article_id = _insert_article(archive.db, article, analysis, fingerprint, decision, raw_id)
         _save_entities(archive.db, article_id, analysis)
         _save_figures(archive.db, article_id, analysis)
         _save_bands(archive.db, article_id, fingerprint)
-        story = stories.attach(archive.db, article_id, article, analysis, decision, now)
+        story = stories.attach(archive.db, article_id, article, decision, now, *profiles)
         queued = 0
         if story.relevant and decision.kind in ("new-story", "joins-story"):
             queued = outbox.queue_story_alerts(archive.db, story.id, story.score, channels, now)

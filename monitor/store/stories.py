@@ -1,15 +1,23 @@
-"""Story rows: created for a new event, updated as more outlets report it."""
+"""Story rows: created for a new event, updated as more outlets report it, with the profile and keys
+that let the next article find it.
+
+A story keeps its merged profile (JSON in `stories.profile`), and `story_keys` indexes
+its anchors and lead words by day, so candidate stories for a new article are found
+with index seeks in a date range, never by scanning the archive. `term_df` counts in
+how many stored (non-duplicate) articles each word stem occurs.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
 
-from monitor.models import Analysis, Article, DedupeDecision, Reason, StoryView
+from monitor.models import Article, DedupeDecision, Reason, StoryProfile, StoryView
 
 MAX_STORY_ENTITIES = 12
+DOCUMENTS = ""  # the term_df row that counts the indexed articles themselves (no stem is empty)
 
 
 @dataclass(frozen=True)
@@ -22,9 +30,27 @@ class StoryState:
     score: float
 
 
-def attach(db: Database, article_id: int, article: Article, analysis: Analysis,
-           decision: DedupeDecision, now: str) -> StoryState:
-    """Put the article in its story (a new one for a new event) and refresh the story's summary."""
+def profile_json(profile: StoryProfile) -> str:
+    return json.dumps(asdict(profile), ensure_ascii=False, separators=(",", ":"))
+
+
+def profile_from_json(text: str | None) -> StoryProfile:
+    """A stored profile (an empty one for stories stored before profiles existed)."""
+    if not text:
+        return StoryProfile()
+    raw = json.loads(text)
+    return StoryProfile(terms=tuple((t, float(w)) for t, w in raw["terms"]), lead=tuple(raw["lead"]),
+                        anchors=tuple(raw["anchors"]), date=raw["date"], last_date=raw["last_date"],
+                        date_source=raw["date_source"], outlet=raw["outlet"])
+
+
+def attach(db: Database, article_id: int, article: Article, decision: DedupeDecision, now: str,
+           profile: StoryProfile | None = None, story_profile: StoryProfile | None = None) -> StoryState:
+    """Put the article in its story (a new one for a new event) and refresh the story's summary.
+
+    `profile` is the article's own; `story_profile` the story's after the article joined
+    (None for a duplicate, which adds no new words). Only non-duplicates are indexed.
+    """
     if decision.story_id is None:
         story_id = int(db["stories"].insert({
             "title": article.title, "first_seen": now, "last_seen": now, "article_count": 0,
@@ -33,20 +59,35 @@ def attach(db: Database, article_id: int, article: Article, analysis: Analysis,
         created = True
     else:
         story_id, created = decision.story_id, False
-    db.execute("update articles set story_id = ? where id = ?", [story_id, article_id])
+    db.execute("update articles set story_id = ?, outlet = ? where id = ?",
+               [story_id, profile.outlet if profile else None, article_id])
+    if story_profile is not None:
+        db.execute("update stories set profile = ? where id = ?", [profile_json(story_profile), story_id])
+    if profile is not None and decision.duplicate_of is None:
+        index_article(db, story_id, profile, article.fetched_at[:10])
     state = refresh(db, story_id, now)
     return StoryState(id=story_id, created=created, relevant=state.relevant, score=state.score)
 
 
+def index_article(db: Database, story_id: int, profile: StoryProfile, fetched_day: str) -> None:
+    """Add the article's anchors and lead stems to the story's keys, and its stems to the word counts."""
+    days = {fetched_day} | ({profile.date} if profile.date else set())
+    keys = dict.fromkeys(profile.anchors + profile.lead)
+    db.conn.executemany("insert or ignore into story_keys (key, day, story_id) values (?, ?, ?)",
+                        [(key, day, story_id) for key in keys for day in days])
+    db.conn.executemany("insert into term_df (term, df) values (?, 1) on conflict(term) do update set df = df + 1",
+                        [(DOCUMENTS,), *((term,) for term, _ in profile.terms), *((a,) for a in profile.anchors)])
+
+
 def refresh(db: Database, story_id: int, now: str | None = None) -> StoryState:
-    """Recompute a story's counts, outlets, entities, score and relevance from its articles."""
+    """Recompute a story's counts, outlets, entities, title, score and relevance from its articles."""
     summary = next(db.query(
-        """select count(*) as articles, count(distinct source) as outlets, max(score) as score,
+        """select count(*) as articles, count(distinct coalesce(outlet, source)) as outlets, max(score) as score,
                   max(relevant) as relevant, min(published) as published
            from articles where story_id = ?""", [story_id]))
-    outlets = [row["source"] for row in db.query(
-        "select source, min(id) as first from articles where story_id = ? group by source order by first",
-        [story_id])]
+    outlets = [row["name"] for row in db.query(
+        """select coalesce(outlet, source) as name, min(id) as first from articles where story_id = ?
+           group by name order by first""", [story_id])]
     entities = [row["name"] for row in db.query(
         """select e.name, sum(ae.mentions) as total from article_entities ae
            join entities e on e.id = ae.entity_id join articles a on a.id = ae.article_id
@@ -56,13 +97,21 @@ def refresh(db: Database, story_id: int, now: str | None = None) -> StoryState:
         "article_count": summary["articles"], "outlet_count": summary["outlets"],
         "outlets": json.dumps(outlets, ensure_ascii=False), "entities": json.dumps(entities, ensure_ascii=False),
         "score": summary["score"] or 0.0, "relevant": summary["relevant"] or 0,
-        "published": summary["published"],
+        "published": summary["published"], **_representative(db, story_id),
     }
     if now:
         changes["last_seen"] = now
     db["stories"].update(story_id, changes)
     return StoryState(id=story_id, created=False, relevant=bool(summary["relevant"]),
                       score=float(summary["score"] or 0.0))
+
+
+def _representative(db: Database, story_id: int) -> dict[str, object]:
+    """Title and id of the story's best original article: highest score, earliest on ties."""
+    rows = list(db.query(
+        """select id, title from articles where story_id = ?
+           order by duplicate_of is not null, score desc, id limit 1""", [story_id]))
+    return {"title": rows[0]["title"], "representative_article_id": rows[0]["id"]} if rows else {}
 
 
 def story_view(db: Database, story_id: int) -> StoryView | None:
@@ -72,11 +121,11 @@ def story_view(db: Database, story_id: int) -> StoryView | None:
         return None
     story = rows[0]
     articles = list(db.query(
-        """select source, url, reasons, score, duplicate_of from articles where story_id = ?
-           order by duplicate_of is not null, score desc, id""", [story_id]))
+        """select coalesce(outlet, source) as outlet, url, reasons, score, duplicate_of from articles
+           where story_id = ? order by duplicate_of is not null, score desc, id""", [story_id]))
     outlets: dict[str, str] = {}
     for article in articles:
-        outlets.setdefault(article["source"], article["url"])
+        outlets.setdefault(article["outlet"], article["url"])
     best = articles[0] if articles else None
     reasons = tuple(Reason(**r) for r in json.loads(best["reasons"])) if best else ()
     return StoryView(id=story_id, title=story["title"], published=story["published"],

@@ -51,7 +51,7 @@ class SourceSpider(scrapy.Spider):
         self.requested: set[str] = set()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "SourceSpider":
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         """Load the remon config (`-a config=PATH` or MONITOR_CONFIG), pick `-a source=NAME`."""
         name = kwargs.pop("source", None) or crawler.settings.get("MONITOR_SOURCE")
         if not name:
@@ -76,18 +76,12 @@ class SourceSpider(scrapy.Spider):
             self.archive.close()
             self.archive = None
 
-    def wanted(self, url: str) -> bool:
-        """The source's allow/deny patterns (regular expressions searched in the URL)."""
-        if any(p.search(url) for p in self.deny):
-            return False
-        return not self.allow or any(p.search(url) for p in self.allow)
-
     def page_requests(self, entries: Iterable[LinkEntry], **meta: Any) -> Iterator[Request]:
         """Requests for the entries worth fetching: wanted, not yet stored, within the page budget."""
         fresh: dict[str, LinkEntry] = {}
         for entry in entries:
             key = canonical_url(entry.url)
-            if self.wanted(entry.url) and key not in self.requested and key not in fresh:
+            if url_wanted(entry.url, self.allow, self.deny) and key not in self.requested and key not in fresh:
                 fresh[key] = entry
         stored = set() if self.source.changes else known_urls(self.open_archive(), list(fresh))
         self.crawler.stats.inc_value("remon/skipped_known", len(stored))
@@ -108,26 +102,44 @@ class SourceSpider(scrapy.Spider):
         yield self.page_item(response)
 
     def page_item(self, response: Response) -> Page:
-        """The response as it arrived, with the listing's hints as fallbacks."""
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        headers = tuple((name.decode("latin-1"), value.decode("latin-1"))
-                        for name, values in response.headers.items() for value in values
-                        if name.decode("latin-1").lower() in KEPT_HEADERS)
-        return Page(url=response.url, source=self.source.name, fetched_at=utc_stamp(), body=response.body,
-                    content_type=content_type, status=response.status, headers=headers,
-                    encoding=declared_encoding(content_type, response.body),
-                    hints=response.meta.get("remon_hints") or PageHints())
+        return page_from_response(response, self.source.name)
 
     def on_error(self, failure: Failure) -> None:
-        """Log a failed request with its URL and reason; count it unless robots.txt forbade it."""
+        """Log a failed request with its URL and reason; count it unless it was refused on purpose."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(IgnoreRequest):
+        reason = failure_reason(failure)
+        if reason is None:
             log.info("not fetched %s: %s", request.url, failure.value)
             self.crawler.stats.inc_value("remon/ignored")
             return
-        else:
-            reason = f"{type(failure.value).__name__}: {failure.value}"
         log.warning("fetch failed %s: %s", request.url, reason)
         self.crawler.stats.inc_value("remon/errors")
+
+
+def url_wanted(url: str, allow: tuple[re.Pattern[str], ...], deny: tuple[re.Pattern[str], ...]) -> bool:
+    """A source's allow/deny patterns (regular expressions searched in the URL); deny wins."""
+    if any(p.search(url) for p in deny):
+        return False
+    return not allow or any(p.search(url) for p in allow)
+
+
+def page_from_response(response: Response, source: str) -> Page:
+    """The response as it arrived, with the listing's hints (request meta) as fallbacks."""
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    headers = tuple((name.decode("latin-1"), value.decode("latin-1"))
+                    for name, values in response.headers.items() for value in values
+                    if name.decode("latin-1").lower() in KEPT_HEADERS)
+    return Page(url=response.url, source=source, fetched_at=utc_stamp(), body=response.body,
+                content_type=content_type, status=response.status, headers=headers,
+                encoding=declared_encoding(content_type, response.body),
+                hints=response.meta.get("remon_hints") or PageHints())
+
+
+def failure_reason(failure: Failure) -> str | None:
+    """Why a request failed ('HTTP 404', 'DownloadTimeoutError: ...'); None when it was refused
+    on purpose (robots.txt, offsite), which is not an error."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(IgnoreRequest):
+        return None
+    return f"{type(failure.value).__name__}: {failure.value}"

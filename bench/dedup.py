@@ -26,13 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from monitor.config import DedupeConfig  # noqa: E402
-from monitor.flow import prepare_dedupe  # noqa: E402
-from monitor.dedupe import decide, fingerprint  # noqa: E402
-from monitor.models import Analysis, Article, Page  # noqa: E402
-from monitor.profile import article_profile, merge_profiles, stopwords, weighted  # noqa: E402
-from monitor.store import open_archive, save_processed  # noqa: E402
-from monitor.store.candidates import find_candidates, term_idf  # noqa: E402
+from monitor.config import DedupeConfig
+from monitor.dedupe import decide, fingerprint
+from monitor.flow import prepare_dedupe
+from monitor.models import Analysis, Article, Page
+from monitor.profile import article_profile, merge_profiles, stopwords, weighted
+from monitor.store import open_archive, save_processed
+from monitor.store.candidates import find_candidates, term_idf
 
 DAILY = 100
 COPY_SHARE = 0.3  # share of originals that get copies

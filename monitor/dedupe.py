@@ -18,7 +18,13 @@ from datasketch import MinHash, MinHashLSH
 
 from monitor.config import DedupeConfig
 from monitor.models import (
-    Article, Candidates, DedupeDecision, Fingerprint, StoryCandidate, StoryMatch, StoryProfile,
+    Article,
+    Candidates,
+    DedupeDecision,
+    Fingerprint,
+    StoryCandidate,
+    StoryMatch,
+    StoryProfile,
 )
 from monitor.profile import cosine, days_apart
 
@@ -76,7 +82,7 @@ def fingerprint(article: Article, settings: DedupeConfig | None = None) -> Finge
     return text_fingerprint(article.text, settings or DedupeConfig())
 
 
-def index_settings(settings: DedupeConfig) -> dict[str, object]:
+def index_settings(settings: DedupeConfig) -> dict[str, int | str]:
     """What the stored signatures and band keys depend on (kept with the LSH index)."""
     bands, rows = lsh_shape(settings.near_duplicate, settings.num_perm)
     return {"num_perm": settings.num_perm, "shingle_words": settings.shingle_words, "bands": bands, "rows": rows,

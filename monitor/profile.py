@@ -32,11 +32,11 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n)$")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*[a-z][\w'’-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*)*")
 _FIGURE = re.compile(r"\b\d+(?:[.,]\d+)+\b|\b\d{3,}\b|\b\d+(?:\.\d+)?\s?(?:%|per ?cent|percent)")
-_MONTHS = ("january february march april may june july august september october november december").split()
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 _MONTH = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _FULL_DATES = (
-    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE),
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<nmonth>\d\d)-(?P<day>\d\d)\b"),
 )
 
@@ -189,11 +189,12 @@ def days_apart(profile: StoryProfile, story: StoryProfile) -> int | None:
 def merge_profiles(story: StoryProfile, article: StoryProfile) -> StoryProfile:
     """A story's profile after an article joins: its centroid (the sum of its articles' unit vectors,
     see `weighted`) plus the article's, unions of lead stems and anchors, the widened date range."""
-    totals: Counter[str] = Counter(dict(story.terms))
+    totals: dict[str, float] = dict(story.terms)
     norm = math.sqrt(sum(w * w for _, w in article.terms)) or 1.0
     for term, weight in article.terms:
-        totals[term] += weight / norm
-    terms = tuple((term, round(weight, 4)) for term, weight in totals.most_common(MAX_STORY_TERMS))
+        totals[term] = totals.get(term, 0.0) + weight / norm
+    ranked = sorted(totals.items(), key=lambda item: -item[1])[:MAX_STORY_TERMS]
+    terms = tuple((term, round(weight, 4)) for term, weight in ranked)
     dates = [d for d in (story.date, story.last_date, article.date) if d]
     return StoryProfile(
         terms=terms, lead=tuple(dict.fromkeys(story.lead + article.lead))[:MAX_STORY_TERMS],

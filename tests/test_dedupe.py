@@ -15,6 +15,7 @@ from monitor.models import Article, Channel, Stored
 from monitor.seeds import seed_pages
 from monitor.store import open_archive
 from monitor.store.lsh import stored_settings
+from monitor.store.stories import story_view
 from monitor.watchlist import build_watchlist
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -173,3 +174,16 @@ def test_a_rebuilt_index_still_finds_copies() -> None:
     copy = families()[2]
     outcome = process_page(copy, strict, copy.fetched_at)
     assert isinstance(outcome, Stored) and outcome.duplicate_of == 1
+
+
+def test_the_alert_view_lists_every_outlet_once_originals_first() -> None:
+    ctx = context()
+    _outcomes(ctx)
+    view = story_view(ctx.archive.db, 2)
+    assert view is not None and view.title == "China grants first general licences for rare-earth magnet exports"
+    assert sorted(view.outlets) == [("metals-c.example", "https://metals-c.example/news/beijing-eases-magnet-bottleneck"),
+                                    ("wire.example", "https://wire.example/markets/china-general-licences-magnets")]
+    first = story_view(ctx.archive.db, 1)
+    assert first is not None and {name for name, _ in first.outlets} == {
+        "wire.example", "news-a.example", "herald.example", "daily-b.example", "metals-c.example", "policy-d.example"}
+    assert {name for name, _ in first.outlets[3:]} == {"news-a.example", "herald.example", "daily-b.example"}

@@ -28,12 +28,12 @@ def stored_settings(db: Database) -> dict[str, object] | None:
     return json.loads(rows[0]["value"]) if rows else None
 
 
-def _write_settings(db: Database, settings: dict[str, object]) -> None:
+def _write_settings(db: Database, settings: dict[str, int | str]) -> None:
     db.execute("insert into dedupe_state (key, value) values (?, ?) on conflict(key) do update set value = excluded.value",
                [StateKey, json.dumps(settings, sort_keys=True)])
 
 
-def ensure_index(db: Database, settings: dict[str, object], rekey: Callable[[tuple[int, ...]], tuple[str, ...]],
+def ensure_index(db: Database, settings: dict[str, int | str], rekey: Callable[[tuple[int, ...]], tuple[str, ...]],
                  refingerprint: Callable[[str], Fingerprint]) -> int:
     """Bring `lsh_bands` in line with `settings` ({'num_perm', 'shingle_words', 'bands', 'rows'}).
 

@@ -52,10 +52,10 @@ def attach(db: Database, article_id: int, article: Article, decision: DedupeDeci
     (None for a duplicate, which adds no new words). Only non-duplicates are indexed.
     """
     if decision.story_id is None:
-        story_id = int(db["stories"].insert({
+        story_id = int(db.table("stories").insert({
             "title": article.title, "first_seen": now, "last_seen": now, "article_count": 0,
             "outlet_count": 0, "published": article.published, "representative_article_id": article_id,
-        }).last_pk)
+        }).last_pk or 0)
         created = True
     else:
         story_id, created = decision.story_id, False
@@ -101,7 +101,7 @@ def refresh(db: Database, story_id: int, now: str | None = None) -> StoryState:
     }
     if now:
         changes["last_seen"] = now
-    db["stories"].update(story_id, changes)
+    db.table("stories").update(story_id, changes)
     return StoryState(id=story_id, created=False, relevant=bool(summary["relevant"]),
                       score=float(summary["score"] or 0.0))
 

@@ -264,3 +264,21 @@ def test_hourly_digest_sends_one_message_listing_the_hours_stories(tmp_path: Pat
     assert [m["title"] for m in hook.received] == ["[remon] hourly digest: 2 new stories"]
     message = hook.received[0]["message"]
     assert STORIES["japan"][0] in message and STORIES["us"][0] in message
+
+
+def test_operator_gets_one_message_when_a_source_breaks_and_one_when_it_recovers(tmp_path: Path) -> None:
+    write_config(tmp_path, "console = false\nbackoff = 0\nhealth_failures = 2\n")  # no seeds folder yet: fails
+    ops = Webhook().start()
+    env = {"REMON_OPERATOR_URLS": ops.url(f"ops/{TOKEN}")}
+    try:
+        outputs = [remon("run", cwd=tmp_path, env=env) for _ in range(3)]
+        write_story(tmp_path / "seeds", "japan")
+        outputs += [remon("run", cwd=tmp_path, env=env) for _ in range(2)]
+    finally:
+        ops.stop()
+    assert [o.returncode for o in outputs] == [0, 0, 0, 0, 0]
+    assert [m["title"] for m in ops.received] == [
+        "[remon operator] source 'desk' failed 2 cycles in a row (last error: seeds folder "
+        f"{tmp_path / 'seeds'} does not exist or is not a folder) (run 2)",
+        "[remon operator] source 'desk' recovered (run 4)"]
+    assert "desk: operator: source 'desk' recovered (run 4)" in outputs[3].stdout

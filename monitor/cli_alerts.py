@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAULT = 0, 1
 
 
-def alert_line(row: "AlertRow") -> str:
+def alert_line(row: AlertRow) -> str:
     """One alert as a line: id, status, channel, attempts, story and (masked) error."""
     what = f"story {row.story_id}: {row.title}" if row.story_id is not None else f"{row.kind}: {row.title}"
     retry = f", next try {row.next_attempt_at}" if row.status == "pending" and row.next_attempt_at else ""
@@ -39,8 +38,7 @@ def show(config: Config, console: Console) -> int:
 
 
 def send(config: Config, console: Console, requeue_first: bool) -> int:
-    from monitor.runner import deliver_now
-    from monitor.runner import open_archive_safely
+    from monitor.runner import deliver_now, open_archive_safely
     from monitor.store.outbox import requeue
 
     archive = open_archive_safely(config)

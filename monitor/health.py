@@ -28,7 +28,7 @@ class Thresholds:
     window: int = 5  # past runs that define "usual"
 
     @classmethod
-    def from_config(cls, alerts: AlertsConfig) -> "Thresholds":
+    def from_config(cls, alerts: AlertsConfig) -> Thresholds:
         return cls(alerts.health_failures, alerts.health_min_pages, alerts.health_yield_drop, alerts.health_window)
 
 

@@ -84,7 +84,7 @@ def pick_body(channel: Channel, message: Message, native: object) -> tuple[str, 
         wanted = FORMATS[channel.format]
     else:
         preferred = native[0] if isinstance(native, (tuple, list)) and native else native
-        wanted = preferred if preferred in FORMATS.values() else apprise.NotifyFormat.TEXT
+        wanted = next((f for f in FORMATS.values() if f == preferred), apprise.NotifyFormat.TEXT)
     body = {apprise.NotifyFormat.HTML: message.html, apprise.NotifyFormat.MARKDOWN: message.markdown}
     return body.get(wanted, message.text), wanted
 

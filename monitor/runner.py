@@ -172,4 +172,4 @@ def run_once(config: Config, console: Console, only: list[str] | None = None, de
                        health=changes)
 
 
-__all__ = ["CycleReport", "run_once", "select_sources", "deliver_now", "ConfigError", "EXIT_LOCKED"]
+__all__ = ["EXIT_LOCKED", "ConfigError", "CycleReport", "deliver_now", "run_once", "select_sources"]

@@ -77,14 +77,14 @@ class Webhook:
     def url(self, path: str = f"hooks/{TOKEN}") -> str:
         return f"json://127.0.0.1:{self.port}/{path}"
 
-    def start(self) -> "Webhook":
+    def start(self) -> Webhook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 hook.hits += 1
                 if hook.mode == "hang":
@@ -123,7 +123,7 @@ class Mailbox:
         mailbox = self
 
         class Handler:
-            async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+            async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
                 mailbox.messages.append(email.message_from_bytes(envelope.content))  # type: ignore[attr-defined]
                 return "250 OK"
 
@@ -138,7 +138,7 @@ class Mailbox:
         return (f"mailto://{SMTP_USER}:{SMTP_PASSWORD}@127.0.0.1:{self.port}"
                 "?mode=insecure&from=remon@example.org&to=desk@example.org")
 
-    def __enter__(self) -> "Mailbox":
+    def __enter__(self) -> Mailbox:
         self.controller.start()
         return self
 

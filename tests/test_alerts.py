@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from monitor.alerts import (
-    DeliveryPolicy, Message, deliver_pending, digest_cutoff, next_attempt, reason_line, render_story,
+    DeliveryPolicy,
+    Message,
+    deliver_pending,
+    digest_cutoff,
+    next_attempt,
+    reason_line,
+    render_story,
 )
-from monitor.config import parse_config
 from monitor.channels import configured_channels, operator_channels
+from monitor.config import parse_config
 from monitor.models import Channel, Reason, StoryView
 from monitor.store import open_archive
 from monitor.store.outbox import list_alerts, queue_story_alerts
@@ -104,7 +110,7 @@ def test_digest_waits_for_the_hour_then_sends_one_message() -> None:
     digest = Channel(name="digest", url="json://d", digest="hourly")
     queue_story_alerts(archive.db, story, 0.87, (digest,), STAMP)
     titles: list[str] = []
-    send = lambda channel, message: titles.append(message.title)  # noqa: E731
+    send = lambda channel, message: titles.append(message.title)
     assert deliver_pending(archive, (digest,), send, NOW + timedelta(minutes=20), POLICY).sent == 0
     assert deliver_pending(archive, (digest,), send, NOW + timedelta(minutes=31), POLICY).sent == 1
     assert titles == ["[remon] hourly digest: 1 new story"]

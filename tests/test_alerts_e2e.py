@@ -9,9 +9,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from alert_fixtures import (
-    SMTP_PASSWORD, STORIES, TOKEN, Mailbox, Webhook, free_port, remon, rows, start_remon, wait_until, write_config,
+    SMTP_PASSWORD,
+    STORIES,
+    TOKEN,
+    Mailbox,
+    Webhook,
+    free_port,
+    remon,
+    rows,
+    start_remon,
+    wait_until,
+    write_config,
     write_story,
 )
 

@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from alert_fixtures import REPO, wait_until
+
 from monitor.lock import LockBusy, delivery_lock_path, hold, lock_dir, source_lock_path
 
 
@@ -25,10 +25,8 @@ def test_lock_paths_sit_beside_the_database(tmp_path: Path) -> None:
 
 def test_second_holder_gets_a_message_naming_the_first(tmp_path: Path) -> None:
     path = source_lock_path(tmp_path / "remon.db", "wire")
-    with hold(path, "source wire"):
-        with pytest.raises(LockBusy) as busy:
-            with hold(path, "source wire"):
-                pass
+    with hold(path, "source wire"), pytest.raises(LockBusy) as busy, hold(path, "source wire"):
+        pass
     message = str(busy.value)
     assert message.startswith(f"source wire is locked by another remon process (pid {os.getpid()}, since ")
     with hold(path, "source wire"):  # free again once released
@@ -62,9 +60,8 @@ def test_lock_dies_with_a_killed_holder(tmp_path: Path) -> None:
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(LockBusy):
-            with hold(path, "held"):
-                pass
+        with pytest.raises(LockBusy), hold(path, "held"):
+            pass
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait(30)

@@ -6,8 +6,8 @@ import io
 import logging
 
 import pytest
-
 from alert_fixtures import SMTP_PASSWORD, TOKEN, Mailbox, Webhook
+
 from monitor.alerts import Message
 from monitor.channels import channel_name, mask_secrets, mask_url, secret_parts
 from monitor.models import Channel

@@ -9,13 +9,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alert_fixtures import STORIES, Webhook, rows, start_remon, wait_until, write_config, write_story
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from alert_fixtures import STORIES, Webhook, rows, start_remon, wait_until, write_config, write_story
 from monitor.config import parse_config
 from monitor.scheduler import (
-    Cron, Daemon, Every, build_scheduler, crontab_weekdays, is_due, next_due, parse_schedule,
+    Cron,
+    Daemon,
+    Every,
+    build_scheduler,
+    crontab_weekdays,
+    is_due,
+    next_due,
+    parse_schedule,
 )
 
 NOW = datetime(2025, 3, 4, 10, 30, tzinfo=UTC)

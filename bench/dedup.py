@@ -5,7 +5,7 @@ profile, candidates, decide, save_processed), with known duplicate families: an
 original and up to four copies (junk added, words edited, lead rewritten, tail cut).
 Articles arrive at a constant rate (DAILY a day), as a growing archive does. For each
 size it prints the time per inserted article (mean, and over the last 1,000 inserts),
-peak memory and database bytes per article, and the precision and recall of duplicate
+peak memory (and its growth per article), database bytes per article, and the precision and recall of duplicate
 detection. Each size runs in its own process so memory figures do not mix.
 
     .venv/bin/python bench/dedup.py [--sizes 1000 10000 100000]
@@ -14,12 +14,15 @@ detection. Each size runs in its own process so memory figures do not mix.
 from __future__ import annotations
 
 import argparse
+import heapq
 import multiprocessing
 import random
 import resource
 import sys
 import tempfile
 import time
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -79,26 +82,23 @@ def copy_text(rng: random.Random, text: str, vocab: list[str], kind: int) -> str
     return "\n\n".join(paragraphs[:-1])
 
 
-def synthetic_archive(size: int, seed: int = 7) -> list[Synthetic]:
+def synthetic_archive(size: int, seed: int = 7) -> Iterator[Synthetic]:
+    """`size` articles in arrival order, made on the fly (memory stays flat whatever the size)."""
     rng = random.Random(seed)
     vocab, function_words = vocabulary(rng), sorted(stopwords())
-    items: list[Synthetic] = []
-    pending: list[tuple[int, str, int]] = []  # (family, text, due index)
+    pending: list[tuple[int, int, str]] = []  # (due index, family, text) of copies still to come
     start = date(2024, 1, 1)
-    while len(items) < size:
-        index = len(items)
-        due = [p for p in pending if p[2] <= index]
-        if due:
-            family, text, _ = due[0]
-            pending.remove(due[0])
-            items.append(_item(index, family, text, True, start))
+    for index in range(size):
+        if pending and pending[0][0] <= index:
+            _, family, text = heapq.heappop(pending)
+            yield _item(index, family, text, True, start)
             continue
         text = original_text(rng, vocab, function_words)
-        items.append(_item(index, index, text, False, start))
+        yield _item(index, index, text, False, start)
         if rng.random() < COPY_SHARE:
             for _ in range(rng.randint(1, 4)):
-                pending.append((index, copy_text(rng, text, vocab, rng.randrange(4)), index + rng.randint(1, 300)))
-    return items
+                heapq.heappush(pending, (index + rng.randint(1, 300), index,
+                                         copy_text(rng, text, vocab, rng.randrange(4))))
 
 
 def _item(index: int, family: int, text: str, copy: bool, start: date) -> Synthetic:
@@ -127,33 +127,36 @@ def insert(archive, item: Synthetic, settings: DedupeConfig) -> int | None:
     return stored.duplicate_of
 
 
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def measure(size: int, queue: multiprocessing.Queue) -> None:
-    items = synthetic_archive(size)
     settings = DedupeConfig()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         archive = open_archive(path)
         prepare_dedupe(archive, settings)
-        family_of: dict[int, int] = {}
-        flagged = correct = 0
-        started = time.perf_counter()
-        tail_start = started
-        for index, item in enumerate(items):
-            if index == len(items) - 1000:
+        family_of = array("i")  # family of each stored article, by article id - 1
+        flagged = correct = copies = 0
+        baseline = _peak_mb()
+        started = tail_start = time.perf_counter()
+        for index, item in enumerate(synthetic_archive(size)):
+            if index == size - 1000:
                 tail_start = time.perf_counter()
             original = insert(archive, item, settings)
-            family_of[index + 1] = item.family  # article ids follow insertion order
+            family_of.append(item.family)  # article ids follow insertion order
+            copies += item.copy
             if original is not None:
                 flagged += 1
-                correct += int(family_of[original] == item.family and item.copy)
+                correct += int(family_of[original - 1] == item.family and item.copy)
         elapsed, tail = time.perf_counter() - started, time.perf_counter() - tail_start
         archive.close()
         db_bytes = sum(p.stat().st_size for p in Path(folder).iterdir())
-    copies = sum(item.copy for item in items)
     queue.put({"size": size, "ms": 1000 * elapsed / size, "tail_ms": 1000 * tail / min(1000, size),
-               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "db_bytes": db_bytes / size,
-               "copies": copies, "precision": correct / flagged if flagged else 1.0,
-               "recall": correct / copies if copies else 1.0})
+               "peak_mb": _peak_mb(), "growth_kb": 1024 * (_peak_mb() - baseline) / size,
+               "db_bytes": db_bytes / size, "copies": copies,
+               "precision": correct / flagged if flagged else 1.0, "recall": correct / copies if copies else 1.0})
 
 
 def main() -> None:
@@ -161,7 +164,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     sizes = parser.parse_args().sizes
     context = multiprocessing.get_context("spawn")
-    print(f"{'articles':>9} {'copies':>7} {'ms/article':>10} {'last 1k':>8} {'peak MB':>8} "
+    print(f"{'articles':>9} {'copies':>7} {'ms/article':>10} {'last 1k':>8} {'peak MB':>8} {'KB/article':>10} "
           f"{'DB B/article':>12} {'precision':>9} {'recall':>7}")
     results = []
     for size in sizes:
@@ -172,7 +175,7 @@ def main() -> None:
         worker.join()
         results.append(row)
         print(f"{row['size']:>9,} {row['copies']:>7,} {row['ms']:>10.2f} {row['tail_ms']:>8.2f} "
-              f"{row['peak_mb']:>8.0f} {row['db_bytes']:>12,.0f} {row['precision']:>9.3f} {row['recall']:>7.3f}",
+              f"{row['peak_mb']:>8.0f} {row['growth_kb']:>10.2f} {row['db_bytes']:>12,.0f} {row['precision']:>9.3f} {row['recall']:>7.3f}",
               flush=True)
     first, last = results[0], results[-1]
     print(f"time per article, {last['size']:,} vs {first['size']:,}: mean {last['ms'] / first['ms']:.2f}x, "

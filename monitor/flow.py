@@ -7,16 +7,16 @@ calls `process_page`; no other module strings the stages together.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.analyse import analyse
 from monitor.channels import configured_channels
 from monitor.clean import clean
 from monitor.config import Config, DedupeConfig
 from monitor.dedupe import band_keys, decide, fingerprint, index_settings, text_fingerprint
-from monitor.profile import article_profile, merge_profiles, weighted
 from monitor.extract import extract
 from monitor.models import Analysis, Article, Channel, Outcome, Page, Rejected
+from monitor.profile import article_profile, merge_profiles, weighted
 from monitor.store import Archive, find_stored, open_archive, save_processed
 from monitor.store.archive import iter_raw_pages, update_analysis
 from monitor.store.candidates import find_candidates, term_idf
@@ -34,7 +34,7 @@ class FlowContext:
     archive: Archive
     watchlist: Watchlist
     channels: tuple[Channel, ...]
-    dedupe: DedupeConfig = DedupeConfig()
+    dedupe: DedupeConfig = field(default_factory=DedupeConfig)
 
 
 def open_context(config: Config) -> FlowContext:

@@ -82,7 +82,7 @@ Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
 def _extension_commands() -> dict[str, Register]:
     """Commands whose modules register their own sub-parsers (alerts, schedule, serve)."""
     registered: dict[str, Register] = {}
-    for module_name in ("monitor.cli_alerts", "monitor.cli_schedule", "monitor.cli_serve"):
+    for module_name in ("monitor.cli_alerts", "monitor.cli_schedule", "monitor.cli_serve", "monitor.cli_scale"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as error:

@@ -45,6 +45,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 MONITOR_CONFIG = None  # config path; None = $REMON_CONFIG or ./remon.toml (monitor.config.find_config)
 MONITOR_SOURCE = None  # set by the spider from `-a source=NAME`
 MONITOR_RUN_ID = None  # the `runs` row a parent `remon run` opened for this crawl, if any
+MONITOR_SCALE_OUT = False  # True: queues, seen-set and pages in Redis (scrapy-redis), see monitor/scaleout.py
 
 
 def crawl_settings(config: Config, source: SourceConfig) -> dict[str, Any]:

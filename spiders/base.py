@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from monitor.config import Config, ConfigError, SourceConfig, load_config
 from monitor.fetch import declared_encoding, is_pdf
 from monitor.models import Page, PageHints
+from monitor.scaleout import scale_out_settings
 from monitor.settings import crawl_settings
 from monitor.store import Archive, known_urls, open_archive
 from monitor.urls import canonical_url
@@ -62,6 +63,8 @@ class SourceSpider(scrapy.Spider):
             raise ConfigError(f"source {name!r} is a {source.kind!r} source: run `scrapy crawl {source.kind}`")
         crawler.settings.setdict({**crawl_settings(remon, source), "MONITOR_SOURCE": source.name,
                                   "MONITOR_CONFIG": remon.config_path}, priority="spider")
+        if crawler.settings.getbool("MONITOR_SCALE_OUT"):  # worker of a scrapy-redis crawl
+            crawler.settings.setdict(scale_out_settings(remon.redis.url, source.name), priority="spider")
         spider = cls(remon, source, *args, **kwargs)
         spider._set_crawler(crawler)
         return spider

@@ -1,0 +1,50 @@
+"""`remon ingest` as a cycle: consume the Redis page queue, record runs per source, deliver alerts."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import redis
+
+from monitor.config import Config
+from monitor.console import Console, summary_table
+from monitor.cycle import SourceResult, stamp, utc_now
+from monitor.flow import close_context, open_context
+from monitor.runner import deliver_now, open_archive_safely, stop_on_signals
+from monitor.scaleout import connect, ingest, printable_url
+from monitor.store.runs import finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAULT = 0, 1
+
+
+def run_ingest(config: Config, console: Console, idle_exit: float | None) -> int:
+    """Ingest queued pages; exit 1 when Redis cannot be reached."""
+    try:
+        client = connect(config.redis.url)
+    except redis.RedisError as error:
+        console.out(f"remon: cannot reach Redis at {printable_url(config.redis.url)}: {error}")
+        return EXIT_FAULT
+    open_archive_safely(config).close()  # schema created under the lock
+    context = open_context(config)
+    started, clock = stamp(utc_now()), time.monotonic()
+    try:
+        with stop_on_signals() as stop:
+            report = ingest(client, context, utc_now, lambda: stop.requested, idle_exit, console.progress)
+        seconds = time.monotonic() - clock
+        results = []
+        for source, counts in report.counts.items():
+            run_id = start_run(context.archive.db, source, "ingest", started)
+            finish_run(context.archive.db, run_id, counts, stamp(utc_now()), seconds, "ok")
+            console.end_progress(source, counts)
+            results.append(SourceResult(source, "ingest", counts, seconds, "ok"))
+        delivery = deliver_now(config, context.archive, console.stdout, utc_now())
+    finally:
+        close_context(context)
+    console.out(summary_table(results, delivery))
+    if report.recovered or report.bad_messages:
+        console.out(f"queue: {report.recovered} unfinished messages recovered, "
+                    f"{report.bad_messages} bad messages set aside")
+    return EXIT_OK

@@ -51,7 +51,10 @@ def media_type(page: Page) -> str:
     """The page's media type, sniffed from the body when the declared one is missing or generic."""
     declared = page.content_type.split(";", 1)[0].strip().lower()
     head = page.body[:512].lstrip().lower()
-    if declared in ("", "application/octet-stream", "binary/octet-stream"):
+    if declared in ("", "application/octet-stream", "binary/octet-stream", "application/x-download",
+                    "application/force-download"):
+        if page.body.startswith(b"%PDF-"):
+            return "application/pdf"
         if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
             return "text/html"
         if looks_binary(page.body):

@@ -71,3 +71,8 @@ def test_media_type_sniffs_generic_types() -> None:
     assert media_type(page(b"<!DOCTYPE html><html>", content_type="application/octet-stream")) == "text/html"
     assert media_type(page(b"plain words", content_type="")) == "text/plain"
     assert looks_binary(b"abc\x00def") and not looks_binary("текст".encode())
+
+
+def test_pdf_served_as_octet_stream_is_sniffed() -> None:
+    assert media_type(page(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj", content_type="application/octet-stream")) == \
+        "application/pdf"

@@ -25,7 +25,7 @@ def cmd_run(args: argparse.Namespace, config: Config, console: Console) -> int:
     from monitor.runner import run_once
 
     report = run_once(config, console, only=args.source, deliver=not args.no_alerts)
-    console.out(summary_table(report.results, report.delivery))
+    console.out(summary_table(report.results, report.delivery, report.seconds))
     return report.exit_code
 
 

@@ -54,6 +54,7 @@ class CrawlConfig(CrawlSettings):
     retries: int = Field(default=2, ge=0, le=10)
     max_redirects: int = Field(default=5, ge=0, le=20)
     max_pages_per_source: int = Field(default=500, ge=1)
+    parallel_sources: int = Field(default=4, ge=1, le=32)  # web sources crawled at once by `remon run`
 
 
 SourceKind = Literal["seeds", "feed", "sitemap", "site"]

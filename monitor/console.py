@@ -49,13 +49,18 @@ def progress_line(source: str, counts: RunCounts) -> str:
 COLUMNS = ("source", "pages", "new", "relevant", "duplicates", "stories", "alerts", "errors", "seconds")
 
 
-def summary_table(results: "list[SourceResult]", delivery: "DeliveryReport | None") -> str:
-    """A fixed-width table: one row per source, a total row, then notes and alert delivery."""
+def summary_table(results: "list[SourceResult]", delivery: "DeliveryReport | None",
+                  wall_seconds: float | None = None) -> str:
+    """A fixed-width table: one row per source, a total row, then notes and alert delivery.
+
+    The total's seconds are the cycle's wall time when given (sources may run in parallel).
+    """
     rows = [_row(r.source, r.counts, r.seconds, r.status) for r in results]
     total = RunCounts()
     for result in results:
         total.add(result.counts)
-    rows.append(_row("TOTAL", total, sum(r.seconds for r in results), "ok"))
+    elapsed = wall_seconds if wall_seconds is not None else sum(r.seconds for r in results)
+    rows.append(_row("TOTAL", total, elapsed, "ok"))
     widths = [max(len(COLUMNS[i]), *(len(row[i]) for row in rows)) for i in range(len(COLUMNS))]
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(COLUMNS, widths)))]
     lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +53,7 @@ class CycleReport:
     delivery: DeliveryReport | None
     exit_code: int
     health: list[HealthChange] = field(default_factory=list)
+    seconds: float = 0.0  # wall time of the whole cycle
 
 
 def select_sources(config: Config, only: list[str] | None) -> tuple[SourceConfig, ...]:
@@ -129,6 +132,36 @@ def run_locked(source: SourceConfig, config: Config, context: FlowContext, conso
         return SourceResult(source.name, source.kind, RunCounts(), 0.0, "locked", f"{busy}; skipped")
 
 
+def run_sources(sources: tuple[SourceConfig, ...], config: Config, context: FlowContext, console: Console,
+                stop: StopFlag, now: Callable[[], datetime]) -> list[SourceResult]:
+    """Local sources one by one in this process, then web sources `crawl.parallel_sources` at a time.
+
+    Each web crawl is a subprocess; its thread here gets its own archive connection.
+    """
+    results: dict[str, SourceResult] = {}
+    for source in (s for s in sources if s.kind == "seeds"):
+        if not stop.requested:
+            results[source.name] = run_locked(source, config, context, console, stop, now)
+            console.end_progress(source.name, results[source.name].counts)
+
+    def crawl(source: SourceConfig) -> SourceResult | None:
+        if stop.requested:
+            return None
+        own = open_context(config)
+        try:
+            return run_locked(source, config, own, console, stop, now)
+        finally:
+            close_context(own)
+
+    web = [s for s in sources if s.kind != "seeds"]
+    with ThreadPoolExecutor(max_workers=config.crawl.parallel_sources, thread_name_prefix="crawl") as pool:
+        for source, result in zip(web, pool.map(crawl, web)):
+            if result is not None:
+                console.end_progress(source.name, result.counts)
+                results[source.name] = result
+    return [results[s.name] for s in sources if s.name in results]
+
+
 def after_cycle(config: Config, context: FlowContext, results: list[SourceResult],
                 now: datetime) -> list[HealthChange]:
     """Operator health checks for the sources that ran, then the Atom feed."""
@@ -150,17 +183,12 @@ def run_once(config: Config, console: Console, only: list[str] | None = None, de
              now: Callable[[], datetime] = utc_now) -> CycleReport:
     """Run each selected source in its own fault boundary and lock, then health, Atom and delivery."""
     sources = select_sources(config, only)
+    started = time.monotonic()
     with hold(schema_lock_path(config.db_path), "database setup", wait=SCHEMA_WAIT):
         context = open_context(config)  # two first runs must not both create the schema
     try:
         with stop_on_signals() as stop:
-            results: list[SourceResult] = []
-            for source in sources:
-                if stop.requested:
-                    break
-                result = run_locked(source, config, context, console, stop, now)
-                console.end_progress(source.name, result.counts)
-                results.append(result)
+            results = run_sources(sources, config, context, console, stop, now)
             changes = after_cycle(config, context, results, now())
             delivery = None
             if deliver and not stop.requested:
@@ -169,7 +197,7 @@ def run_once(config: Config, console: Console, only: list[str] | None = None, de
         close_context(context)
     locked = any(r.status == "locked" for r in results)
     return CycleReport(results=results, delivery=delivery, exit_code=EXIT_LOCKED if locked else EXIT_OK,
-                       health=changes)
+                       health=changes, seconds=time.monotonic() - started)
 
 
 __all__ = ["EXIT_LOCKED", "ConfigError", "CycleReport", "deliver_now", "run_once", "select_sources"]

@@ -36,6 +36,19 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 RETRY_ENABLED = True
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy's default list minus CannotResolveHostError: a name that does not resolve (or no
+# network at all) will not resolve a few seconds later; the next cycle tries again anyway.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    "builtins.OSError",
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
 MONITOR_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each further one
 MONITOR_RETRY_BACKOFF_MAX = 60.0
 COOKIES_ENABLED = False

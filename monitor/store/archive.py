@@ -17,10 +17,19 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from monitor.models import (
-    Analysis, Article, Channel, DedupeDecision, Fingerprint, Page, PageHints, Stored, StoryProfile,
+    Analysis,
+    Article,
+    Channel,
+    DedupeDecision,
+    Fingerprint,
+    Page,
+    PageHints,
+    Stored,
+    StoryProfile,
 )
 from monitor.store import outbox, stories
 from monitor.store.migrations import apply_migrations
+from monitor.store.transaction import writing
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -99,7 +108,7 @@ def save_processed(archive: Archive, page: Page, article: Article, analysis: Ana
 def _save(archive: Archive, page: Page, article: Article, analysis: Analysis, fingerprint: Fingerprint,
           decision: DedupeDecision, channels: tuple[Channel, ...], now: str,
           profiles: tuple[StoryProfile | None, StoryProfile | None] = (None, None)) -> Stored:
-    with archive.db.atomic():
+    with writing(archive.db):
         raw_id = _save_raw_page(archive.db, page, article.canonical_url)
         article_id = _insert_article(archive.db, article, analysis, fingerprint, decision, raw_id)
         _save_entities(archive.db, article_id, analysis)
@@ -186,7 +195,7 @@ def _save_bands(db: Database, article_id: int, fingerprint: Fingerprint) -> None
 def update_analysis(archive: Archive, article_id: int, article: Article, analysis: Analysis,
                     channels: tuple[Channel, ...], now: str) -> bool:
     """Re-scored article written back (reprocess); True when its relevance flag changed."""
-    with archive.db.atomic():
+    with writing(archive.db):
         before = archive.db["articles"].get(article_id)
         archive.db["articles"].update(article_id, {
             "title": article.title, "text": article.text, "language": article.language,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitor.store.archive import Archive
+from monitor.store.transaction import writing
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def load_state(archive: Archive, url: str) -> FetchState | None:
 
 def save_state(archive: Archive, state: FetchState) -> None:
     """Insert or replace the state of a listing URL."""
-    with archive.db.atomic():
+    with writing(archive.db):
         archive.db.table("fetch_state").upsert(
             {"url": state.url, "source": state.source, "etag": state.etag,
              "last_modified": state.last_modified, "body_sha256": state.body_sha256,

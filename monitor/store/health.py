@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from monitor.store.transaction import writing
+
 FINISHED = ("ok", "failed")
 
 
@@ -37,7 +39,7 @@ def last_starts(db: Database) -> dict[str, str]:
 
 def mark_stopped(db: Database, source: str, since: str, now: str) -> int:
     """Close the source's runs left 'running' since `since` by a stop request; returns rows closed."""
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             """update runs set status = 'stopped', finished_at = ?, error = 'stopped by signal'
                where source = ? and status = 'running' and started_at >= ?""", [now, source, since])

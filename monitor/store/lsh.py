@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from monitor.models import Fingerprint
 from monitor.store.archive import pack_minhash, unpack_minhash
+from monitor.store.transaction import writing
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def ensure_index(db: Database, settings: dict[str, int | str], rekey: Callable[[
     signature_changed = before is not None and any(
         before.get(name) != settings.get(name) for name in ("num_perm", "shingle_words"))
     count = 0
-    with db.atomic():
+    with writing(db):
         db.execute("delete from lsh_bands")
         count = _reindex(db, rekey, refingerprint, signature_changed)
         _write_settings(db, settings)

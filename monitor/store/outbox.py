@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from monitor.models import Channel
+from monitor.store.transaction import writing
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def queue_story_alerts(db: Database, story_id: int, score: float, channels: tupl
 
 def queue_operator_alert(db: Database, channel: str, kind: str, subject: str, now: str) -> bool:
     """A pending operator alert unless one with this subject exists on the channel; True if added."""
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             """insert into alerts (story_id, channel, kind, subject, status, attempts, created_at, next_attempt_at)
                select null, ?, ?, ?, 'pending', 0, ?, ?
@@ -92,7 +93,7 @@ def count_pending(db: Database, channels: tuple[str, ...]) -> int:
 
 
 def mark_sent(db: Database, alert_id: int, now: str) -> None:
-    with db.atomic():
+    with writing(db):
         db.execute("update alerts set status = 'sent', sent_at = ?, attempts = attempts + 1, error = null "
                    "where id = ? and status = 'pending'", [now, alert_id])
 
@@ -100,7 +101,7 @@ def mark_sent(db: Database, alert_id: int, now: str) -> None:
 def mark_failed_attempt(db: Database, alert_id: int, error: str, next_attempt_at: str,
                         max_attempts: int) -> None:
     """Count a failed attempt: stays pending for a retry, or becomes 'failed' after max_attempts."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             """update alerts set attempts = attempts + 1, error = ?, next_attempt_at = ?,
                    status = case when attempts + 1 >= ? then 'failed' else 'pending' end
@@ -120,7 +121,7 @@ def list_alerts(db: Database, statuses: tuple[str, ...] = ("pending", "failed"),
 
 def requeue(db: Database, now: str) -> int:
     """Failed alerts back to pending with a fresh attempt count, and every pending one due now; returns rows."""
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             """update alerts set status = 'pending', attempts = case when status = 'failed' then 0 else attempts end,
                    next_attempt_at = ? where status in ('pending', 'failed')""", [now])

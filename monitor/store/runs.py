@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from monitor.models import RunCounts
+from monitor.store.transaction import writing
 
 
 def start_run(db: Database, source: str, kind: str, started_at: str) -> int:
     """A new 'running' row for a source; its id is passed to finish_run."""
-    with db.atomic():
+    with writing(db):
         return int(db["runs"].insert({"source": source, "kind": kind, "started_at": started_at,
                                       "status": "running"}).last_pk)
 
@@ -17,7 +18,7 @@ def start_run(db: Database, source: str, kind: str, started_at: str) -> int:
 def finish_run(db: Database, run_id: int, counts: RunCounts, finished_at: str, seconds: float,
                status: str, error: str | None = None) -> None:
     """Close a run row with its counts and outcome ('ok', 'failed', 'locked')."""
-    with db.atomic():
+    with writing(db):
         db["runs"].update(run_id, {**counts.as_row(), "finished_at": finished_at,
                                    "seconds": round(seconds, 3), "status": status, "error": error})
 

@@ -44,9 +44,9 @@ def test_fingerprint_ignores_case_punctuation_and_spacing() -> None:
 
 def test_minhash_estimates_jaccard_of_word_shingles() -> None:
     body = WIRE_A.split()
-    edited = body[:20] + ["inserted", "words", "here"] + body[20:]
-    exact = len(shingles([w.lower() for w in body], 3) & shingles([w.lower() for w in edited], 3)) / \
-        len(shingles([w.lower() for w in body], 3) | shingles([w.lower() for w in edited], 3))
+    edited = [*body[:20], "inserted", "words", "here", *body[20:]]
+    first, second = shingles([w.lower() for w in body], 3), shingles([w.lower() for w in edited], 3)
+    exact = len(first & second) / len(first | second)
     estimate = estimated_jaccard(fingerprint(article(" ".join(body))).minhash,
                                  fingerprint(article(" ".join(edited))).minhash)
     assert abs(estimate - exact) < 0.1

@@ -30,8 +30,8 @@ def stored_settings(db: Database) -> dict[str, object] | None:
 
 
 def _write_settings(db: Database, settings: dict[str, int | str]) -> None:
-    db.execute("insert into dedupe_state (key, value) values (?, ?) on conflict(key) do update set value = excluded.value",
-               [StateKey, json.dumps(settings, sort_keys=True)])
+    db.execute("insert into dedupe_state (key, value) values (?, ?) "
+               "on conflict(key) do update set value = excluded.value", [StateKey, json.dumps(settings, sort_keys=True)])
 
 
 def ensure_index(db: Database, settings: dict[str, int | str], rekey: Callable[[tuple[int, ...]], tuple[str, ...]],
@@ -40,13 +40,14 @@ def ensure_index(db: Database, settings: dict[str, int | str], rekey: Callable[[
 
     Returns how many articles were re-indexed (0 when nothing changed or the archive is empty).
     """
-    before = stored_settings(db)
-    if before == settings:
+    if stored_settings(db) == settings:
         return 0
-    signature_changed = before is not None and any(
-        before.get(name) != settings.get(name) for name in ("num_perm", "shingle_words"))
-    count = 0
-    with writing(db):
+    with writing(db):  # re-read under the write lock: another process may have just rebuilt it
+        before = stored_settings(db)
+        if before == settings:
+            return 0
+        signature_changed = before is not None and any(
+            before.get(name) != settings.get(name) for name in ("num_perm", "shingle_words"))
         db.execute("delete from lsh_bands")
         count = _reindex(db, rekey, refingerprint, signature_changed)
         _write_settings(db, settings)

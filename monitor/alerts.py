@@ -143,7 +143,7 @@ def _deliver_batch(archive: Archive, channel: Channel, batch: list[PendingAlert]
         if message is None:
             raise LookupError("the story of this alert no longer exists")
         send(channel, message)
-    except Exception as error:  # a channel failure must not stop the cycle
+    except Exception as error:  # noqa: BLE001 - a channel failure must not stop the cycle
         text = f"{type(error).__name__}: {error}"
         for alert in batch:
             retry_at = next_attempt(now, alert.attempts + 1, policy).isoformat(timespec="seconds")

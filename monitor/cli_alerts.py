@@ -44,7 +44,8 @@ def send(config: Config, console: Console, requeue_first: bool) -> int:
     archive = open_archive_safely(config)
     try:
         if requeue_first:
-            console.out(f"{requeue(archive.db, datetime.now(UTC).isoformat(timespec='seconds'))} alert(s) queued for a new attempt")
+            queued = requeue(archive.db, datetime.now(UTC).isoformat(timespec="seconds"))
+            console.out(f"{queued} alert(s) queued for a new attempt")
         report = deliver_now(config, archive, console.stdout, datetime.now(UTC))
     finally:
         archive.close()
@@ -68,7 +69,7 @@ def test(config: Config, console: Console) -> int:
     for channel in all_channels(config):
         try:
             sender(channel, render_test(channel))
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - report every channel's result
             failures += 1
             console.out(f"{channel.name}: FAILED: {mask_secrets(str(error), all_secret_urls(config))}")
             continue

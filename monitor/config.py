@@ -79,7 +79,7 @@ class SourceConfig(CrawlSettings):
     language: str | None = None
 
     @model_validator(mode="after")
-    def _needs_location(self) -> "SourceConfig":
+    def _needs_location(self) -> SourceConfig:
         if self.kind == "seeds" and not self.path:
             raise ValueError(f"source '{self.name}' of kind 'seeds' needs 'path'")
         if self.kind in ("feed", "sitemap") and not self.url:
@@ -140,7 +140,7 @@ class ChannelConfig(_Section):
     format: Literal["auto", "text", "markdown", "html"] = "auto"  # auto: what the service renders best
 
     @model_validator(mode="after")
-    def _one_url(self) -> "ChannelConfig":
+    def _one_url(self) -> ChannelConfig:
         if (self.url is None) == (self.url_env is None):
             raise ValueError(f"channel '{self.name}' needs exactly one of 'url' or 'url_env'")
         return self
@@ -166,7 +166,7 @@ class AlertsConfig(_Section):
     health_window: int = Field(default=5, ge=2, le=50, description="past runs that define 'usual'")
 
     @model_validator(mode="after")
-    def _unique_channels(self) -> "AlertsConfig":
+    def _unique_channels(self) -> AlertsConfig:
         names = [c.name for c in self.channels]
         duplicates = sorted({n for n in names if names.count(n) > 1 or n == "console"})
         if duplicates:
@@ -221,7 +221,7 @@ class Config(_Section):
     config_path: str | None = None
 
     @model_validator(mode="after")
-    def _unique_source_names(self) -> "Config":
+    def _unique_source_names(self) -> Config:
         names = [s.name for s in self.sources]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

@@ -22,7 +22,7 @@ class Console:
     quiet: bool = False
 
     @classmethod
-    def for_streams(cls, stdout: TextIO, stderr: TextIO, quiet: bool = False) -> "Console":
+    def for_streams(cls, stdout: TextIO, stderr: TextIO, quiet: bool = False) -> Console:
         return cls(stdout, stderr, live=stderr.isatty() and not quiet, quiet=quiet)
 
     def out(self, text: str) -> None:
@@ -49,7 +49,7 @@ def progress_line(source: str, counts: RunCounts) -> str:
 COLUMNS = ("source", "pages", "new", "relevant", "duplicates", "stories", "alerts", "errors", "seconds")
 
 
-def summary_table(results: "list[SourceResult]", delivery: "DeliveryReport | None",
+def summary_table(results: list[SourceResult], delivery: DeliveryReport | None,
                   wall_seconds: float | None = None) -> str:
     """A fixed-width table: one row per source, a total row, then notes and alert delivery.
 
@@ -62,9 +62,7 @@ def summary_table(results: "list[SourceResult]", delivery: "DeliveryReport | Non
     elapsed = wall_seconds if wall_seconds is not None else sum(r.seconds for r in results)
     rows.append(_row("TOTAL", total, elapsed, "ok"))
     widths = [max(len(COLUMNS[i]), *(len(row[i]) for row in rows)) for i in range(len(COLUMNS))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(COLUMNS, widths)))]
-    lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-              for row in rows]
+    lines = [_aligned(COLUMNS, widths)] + [_aligned(row, widths) for row in rows]
     for result in results:
         if result.error:
             lines.append(f"{result.source}: {result.status}: {result.error}")
@@ -73,6 +71,11 @@ def summary_table(results: "list[SourceResult]", delivery: "DeliveryReport | Non
         lines.append(f"alerts: {delivery.sent} sent, {delivery.failed} failed attempts, "
                      f"{delivery.pending} pending")
     return "\n".join(lines)
+
+
+def _aligned(cells: list[str] | tuple[str, ...], widths: list[int]) -> str:
+    """The first cell left-aligned, numbers right-aligned, two spaces apart."""
+    return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
 
 def _row(name: str, counts: RunCounts, seconds: float, status: str) -> list[str]:

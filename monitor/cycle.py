@@ -57,7 +57,8 @@ def run_seeds(source: SourceConfig, config: Config, context: FlowContext, counts
             continue
         counts.count(outcome)
         if isinstance(outcome, Rejected):
-            notes.append(f"{page.url.rsplit('/', 1)[-1]}: skipped ({outcome.reason}{': ' + outcome.detail if outcome.detail else ''})")
+            detail = f": {outcome.detail}" if outcome.detail else ""
+            notes.append(f"{page.url.rsplit('/', 1)[-1]}: skipped ({outcome.reason}{detail})")
             log.warning("seed %s skipped: %s %s", page.url, outcome.reason, outcome.detail)
         progress(source.name, counts)
     return notes
@@ -69,7 +70,7 @@ def run_web_source(source: SourceConfig, config: Config, context: FlowContext, c
     from monitor.crawl import run_crawl  # Scrapy glue stays out of the seed-only path
 
     exit_code = run_crawl(config.config_path, source.name, run_id=run_id)
-    crawled, status, _ = run_counts(context.archive.db, run_id)
+    crawled, _, _ = run_counts(context.archive.db, run_id)
     counts.add(crawled)
     progress(source.name, counts)
     return "ok" if exit_code == 0 else f"scrapy exited with status {exit_code}"

@@ -8,11 +8,11 @@ their title left for the clean stage to infer once junk lines are gone.
 from __future__ import annotations
 
 import logging
+from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 from charset_normalizer import from_bytes
-
-from urllib.parse import urlsplit
 
 from monitor.fetch import choose_date
 from monitor.models import Article, Page, Rejected
@@ -27,7 +27,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Chosen by bench/extraction.py (181 pages, Zyte benchmark): `fast` skips the fallback
 # extractors (no F1 loss there, +metadata cost recovered); dates from markup and URL only,
 # never guessed from free text. Measured: F1 0.962 vs 0.953 raw, throughput ~1.0x raw.
-TRAFILATURA_OPTIONS = {
+TRAFILATURA_OPTIONS: dict[str, Any] = {
     "with_metadata": True, "include_comments": False, "include_tables": True, "deduplicate": False,
     "fast": True, "date_extraction_params": {"extensive_search": False, "original_date": True},
 }
@@ -144,7 +144,7 @@ def _from_html(page: Page) -> Article | Rejected:
         return Rejected("extract", "binary", page.url, "body is not text")
     try:
         document = trafilatura.bare_extraction(html, url=page.url, **TRAFILATURA_OPTIONS)
-    except Exception as error:  # trafilatura raises assorted errors on broken markup
+    except Exception as error:  # noqa: BLE001 - trafilatura raises assorted errors on broken markup
         log.warning("extraction failed for %s: %s", page.url, error)
         return Rejected("extract", "extraction-error", page.url, str(error)[:200])
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""

@@ -43,7 +43,8 @@ def _amount(number: str, scale: str) -> str:
 _RANGE = _amount("a", "sa") + r"(?:(?:-|–|—|~|〜|to|and)\s?" + _amount("b", "sb") + ")?"
 _MASS_UNIT = r"(?P<mass>metric\s+ton(?:ne)?s|tonnes?|tons?|kilotonnes|kt|Mt|mt|t|lbs|тонн[аы]?|т|吨|トン)"
 _PERCENT_UNIT = r"(?P<percent>%|％|per\s?cent|pct|процент(?:а|ов)?)"
-_MONEY_AFTER = r"(?P<money>dollars|dlrs|usd|euros?|eur|yuan|yen|r[ou]u?bles|долларов|доллара|рублей|руб|евро|美元|人民币|元|ドル|円)"
+_MONEY_AFTER = (r"(?P<money>dollars|dlrs|usd|euros?|eur|yuan|yen|r[ou]u?bles"
+                r"|долларов|доллара|рублей|руб|евро|美元|人民币|元|ドル|円)")
 # Patterns start with a digit or symbol so the regex engine can skip ahead; boundaries are checked in code.
 _QUANTITY = re.compile(rf"{_RANGE}(?:{_MASS_UNIT}|{_PERCENT_UNIT}|{_MONEY_AFTER})(?![\w])", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(rf"(?P<cur>US\$|A\$|\$|€|£|¥)\s?{_RANGE}", re.IGNORECASE)
@@ -109,7 +110,7 @@ def _numeric(text: str) -> Iterator[_Raw]:
     for run in _NUMBER_RUN.finditer(text):
         before = text[run.start() - 1] if run.start() else " "
         match = _QUANTITY.match(text, run.start())
-        if match is None or before in ".," or before.isascii() and before.isalnum():
+        if match is None or before in ".," or (before.isascii() and before.isalnum()):
             continue  # not a quantity, or inside a longer number or word
         kind = next(k for k in ("mass", "percent", "money") if match.group(k))
         found = _quantity(kind, match.group(kind), match)

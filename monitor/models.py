@@ -245,7 +245,7 @@ class RunCounts:
     alerts: int = 0
     errors: int = 0
 
-    def count(self, outcome: "Outcome") -> None:
+    def count(self, outcome: Outcome) -> None:
         """Add one processed page's outcome."""
         self.pages += 1
         if isinstance(outcome, Rejected):
@@ -260,7 +260,7 @@ class RunCounts:
         self.stories += int(outcome.new_story)
         self.alerts += outcome.alerts_queued
 
-    def add(self, other: "RunCounts") -> None:
+    def add(self, other: RunCounts) -> None:
         for name in self.as_row():
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -269,5 +269,5 @@ class RunCounts:
                 ("pages", "seen", "new", "relevant", "duplicates", "rejected", "stories", "alerts", "errors")}
 
     @classmethod
-    def from_row(cls, row: dict) -> "RunCounts":
+    def from_row(cls, row: dict) -> RunCounts:
         return cls(**{name: int(row.get(name) or 0) for name in cls().as_row()})

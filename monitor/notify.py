@@ -73,7 +73,7 @@ def _relayed(secrets: tuple[str, ...]) -> Iterator[_Relay]:
     try:
         yield relay
     finally:
-        for source, (propagate, level) in zip(sources, saved):
+        for source, (propagate, level) in zip(sources, saved, strict=True):
             source.removeHandler(relay)
             source.propagate, source.level = propagate, level
 
@@ -114,7 +114,7 @@ def make_sender(stream: TextIO, timeout: float = 10.0) -> Sender:
             apprise_send(channel, message, timeout)
         except DeliveryError:
             raise
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any failure becomes a masked DeliveryError
             raise DeliveryError(mask_secrets(f"{channel.name}: {type(error).__name__}: {error}",
                                              (channel.url,))) from None
     return send

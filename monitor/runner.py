@@ -11,8 +11,8 @@ import logging
 import signal
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -155,7 +155,7 @@ def run_sources(sources: tuple[SourceConfig, ...], config: Config, context: Flow
 
     web = [s for s in sources if s.kind != "seeds"]
     with ThreadPoolExecutor(max_workers=config.crawl.parallel_sources, thread_name_prefix="crawl") as pool:
-        for source, result in zip(web, pool.map(crawl, web)):
+        for source, result in zip(web, pool.map(crawl, web), strict=True):
             if result is not None:
                 console.end_progress(source.name, result.counts)
                 results[source.name] = result

@@ -80,7 +80,7 @@ def recover_unfinished(client: redis.Redis) -> int:
     return moved
 
 
-def ingest_one(client: redis.Redis, message: bytes, context: FlowContext, report: IngestReport,
+def ingest_one(client: redis.Redis, message: bytes | str, context: FlowContext, report: IngestReport,
                now: str) -> None:
     """Store one queued page (or set aside a bad message), then drop it from the processing list."""
     try:
@@ -89,7 +89,7 @@ def ingest_one(client: redis.Redis, message: bytes, context: FlowContext, report
         log.warning("queue message set aside in %s: %s", DEAD_KEY, error)
         report.bad_messages += 1
         client.rpush(DEAD_KEY, message)
-        client.lrem(PROCESSING_KEY, 1, message)
+        client.lrem(PROCESSING_KEY, 1, message)  # type: ignore[arg-type]  # bytes are fine
         return
     tally = report.tally(page.source)
     try:
@@ -98,7 +98,7 @@ def ingest_one(client: redis.Redis, message: bytes, context: FlowContext, report
         log.exception("processing failed for %s; message set aside in %s", page.url, DEAD_KEY)
         tally.errors += 1
         client.rpush(DEAD_KEY, message)
-    client.lrem(PROCESSING_KEY, 1, message)
+    client.lrem(PROCESSING_KEY, 1, message)  # type: ignore[arg-type]  # bytes are fine
 
 
 def ingest(client: redis.Redis, context: FlowContext, now: Callable[[], datetime],

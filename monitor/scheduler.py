@@ -11,6 +11,7 @@ crawls to stop after their current page, and return 0.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -111,7 +112,8 @@ def is_due(schedule: Schedule, last_started: datetime | None, now: datetime) -> 
 
 def make_trigger(schedule: Schedule, jitter: int) -> IntervalTrigger | CronTrigger:
     if isinstance(schedule, Every):
-        return IntervalTrigger(seconds=schedule.seconds, timezone=UTC, jitter=min(jitter, schedule.seconds // 2) or None)
+        spread = min(jitter, schedule.seconds // 2) or None
+        return IntervalTrigger(seconds=schedule.seconds, timezone=UTC, jitter=spread)
     return cron_trigger(schedule, jitter or None)
 
 
@@ -185,10 +187,8 @@ class Daemon:
 
 
 def _signal_group(child: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(child.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def build_scheduler(daemon: Daemon, last_starts: dict[str, datetime], now: datetime) -> BackgroundScheduler:

@@ -128,7 +128,7 @@ def url_wanted(url: str, allow: tuple[re.Pattern[str], ...], deny: tuple[re.Patt
 
 def page_from_response(response: Response, source: str) -> Page:
     """The response as it arrived, with the listing's hints (request meta) as fallbacks."""
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     headers = tuple((name.decode("latin-1"), value.decode("latin-1"))
                     for name, values in response.headers.items() for value in values
                     if name.decode("latin-1").lower() in KEPT_HEADERS)

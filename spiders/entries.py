@@ -48,7 +48,8 @@ def iso_day(value: str | None) -> str | None:
     if not match:
         return None
     try:
-        return datetime(*(int(g) for g in match.groups())).date().isoformat()
+        year, month, day = (int(g) for g in match.groups())
+        return datetime(year, month, day).date().isoformat()
     except ValueError:
         return None
 

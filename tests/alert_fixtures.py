@@ -164,7 +164,7 @@ def remon(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120) 
 
 def start_remon(*args: str, cwd: Path, env: dict | None = None, log: Path | None = None) -> subprocess.Popen:
     """Start `remon` in the background; output goes to `log` (or is dropped)."""
-    out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed when the process ends
+    out = open(log, "w") if log else subprocess.DEVNULL
     return subprocess.Popen([*REMON, *args], cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
 

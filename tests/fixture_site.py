@@ -78,7 +78,7 @@ class FixtureSite:
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> FixtureSite:  # noqa: PYI034 - a plain test helper
+    def __enter__(self) -> FixtureSite:
         self._thread.start()
         return self
 

@@ -49,7 +49,7 @@ def test_seeds_run_twice(workdir: Path) -> None:
     assert rows(db, "select count(*), count(*), count(*), count(*) from articles")[0][0] == 5
     assert rows(db, "select (select count(*) from articles), (select count(*) from stories), "
                     "(select count(*) from alerts), (select count(*) from alerts where status = 'sent')") == counts
-    total = [line for line in second.stdout.splitlines() if line.startswith("TOTAL")][0].split()
+    total = next(line for line in second.stdout.splitlines() if line.startswith("TOTAL")).split()
     assert total[2] == "0"  # new
     assert "ALERT" not in second.stdout
     assert rows(db, "select published from articles where url like '%003_%'") == [("2025-11-06",)]

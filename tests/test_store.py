@@ -6,7 +6,15 @@ import sqlite3
 import pytest
 
 from monitor.models import (
-    Analysis, Article, Channel, DedupeDecision, EntityMention, Figure, Fingerprint, Page, Reason,
+    Analysis,
+    Article,
+    Channel,
+    DedupeDecision,
+    EntityMention,
+    Figure,
+    Fingerprint,
+    Page,
+    Reason,
 )
 from monitor.store import find_stored, known_urls, open_archive, save_processed
 from monitor.store.archive import iter_raw_pages, pack_minhash, unpack_minhash
@@ -70,7 +78,7 @@ def test_raw_page_round_trips_compressed() -> None:
     save_processed(archive, page, article, analysis, print_, DedupeDecision("new-story", "x"), (), NOW)
     raw = next(archive.db["raw_pages"].rows)
     assert raw["body"] != page.body and raw["body_size"] == len(page.body)
-    [(article_id, rebuilt)] = list(iter_raw_pages(archive))
+    [(_, rebuilt)] = list(iter_raw_pages(archive))
     assert rebuilt == page
 
 

@@ -29,7 +29,7 @@ from monitor.models import (
 )
 from monitor.store import outbox, stories
 from monitor.store.migrations import apply_migrations
-from monitor.store.transaction import writing
+from monitor.store.transaction import insert_row, writing
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -134,9 +134,9 @@ def _save_raw_page(db: Database, page: Page, canonical: str) -> int:
     }
     existing = list(db.query("select id from raw_pages where canonical_url = ?", [canonical]))
     if existing:
-        db["raw_pages"].update(existing[0]["id"], row)
+        db.table("raw_pages").update(existing[0]["id"], row)
         return int(existing[0]["id"])
-    return int(db["raw_pages"].insert(row).last_pk)
+    return insert_row(db, "raw_pages", row)
 
 
 def _insert_article(db: Database, article: Article, analysis: Analysis, fingerprint: Fingerprint,
@@ -152,7 +152,7 @@ def _insert_article(db: Database, article: Article, analysis: Analysis, fingerpr
         "duplicate_of": decision.duplicate_of, "minhash": pack_minhash(fingerprint.minhash),
         "raw_page_id": raw_id,
     }
-    return int(db["articles"].insert(row).last_pk)
+    return insert_row(db, "articles", row)
 
 
 def reasons_json(analysis: Analysis) -> str:
@@ -184,7 +184,7 @@ def _save_entities(db: Database, article_id: int, analysis: Analysis) -> None:
 def _save_figures(db: Database, article_id: int, analysis: Analysis) -> None:
     db.execute("delete from figures where article_id = ?", [article_id])
     for figure in analysis.figures:
-        db["figures"].insert({"article_id": article_id, **asdict(figure)})
+        db.table("figures").insert({"article_id": article_id, **asdict(figure)})
 
 
 def _save_bands(db: Database, article_id: int, fingerprint: Fingerprint) -> None:
@@ -196,8 +196,8 @@ def update_analysis(archive: Archive, article_id: int, article: Article, analysi
                     channels: tuple[Channel, ...], now: str) -> bool:
     """Re-scored article written back (reprocess); True when its relevance flag changed."""
     with writing(archive.db):
-        before = archive.db["articles"].get(article_id)
-        archive.db["articles"].update(article_id, {
+        before = archive.db.table("articles").get(article_id)
+        archive.db.table("articles").update(article_id, {
             "title": article.title, "text": article.text, "language": article.language,
             "relevant": int(analysis.relevant), "score": round(analysis.score, 4),
             "reasons": reasons_json(analysis),

@@ -191,7 +191,7 @@ def m003_fetch_state(db: Database) -> None:
 @migrations()
 def m004_fts(db: Database) -> None:
     """Full-text search over article title and text, kept in sync by triggers."""
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter unicode61")
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize="porter unicode61")
 
 
 @migrations()

@@ -5,27 +5,27 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from monitor.models import RunCounts
-from monitor.store.transaction import writing
+from monitor.store.transaction import insert_row, writing
 
 
 def start_run(db: Database, source: str, kind: str, started_at: str) -> int:
     """A new 'running' row for a source; its id is passed to finish_run."""
     with writing(db):
-        return int(db["runs"].insert({"source": source, "kind": kind, "started_at": started_at,
-                                      "status": "running"}).last_pk)
+        return insert_row(db, "runs", {"source": source, "kind": kind, "started_at": started_at,
+                                       "status": "running"})
 
 
 def finish_run(db: Database, run_id: int, counts: RunCounts, finished_at: str, seconds: float,
                status: str, error: str | None = None) -> None:
     """Close a run row with its counts and outcome ('ok', 'failed', 'locked')."""
     with writing(db):
-        db["runs"].update(run_id, {**counts.as_row(), "finished_at": finished_at,
+        db.table("runs").update(run_id, {**counts.as_row(), "finished_at": finished_at,
                                    "seconds": round(seconds, 3), "status": status, "error": error})
 
 
 def run_counts(db: Database, run_id: int) -> tuple[RunCounts, str, float]:
     """Counts, status and seconds of one run (how the CLI reads back a crawl subprocess)."""
-    row = db["runs"].get(run_id)
+    row = db.table("runs").get(run_id)
     return RunCounts.from_row(row), row["status"], float(row["seconds"] or 0.0)
 
 

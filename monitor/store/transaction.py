@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -30,3 +31,11 @@ def writing(db: Database) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+def insert_row(db: Database, table: str, row: dict[str, Any]) -> int:
+    """Insert one row and return its integer primary key."""
+    key = db.table(table).insert(row).last_pk
+    if not isinstance(key, int):
+        raise TypeError(f"{table}: expected an integer primary key, got {key!r}")
+    return key

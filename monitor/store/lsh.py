@@ -31,7 +31,8 @@ def stored_settings(db: Database) -> dict[str, object] | None:
 
 def _write_settings(db: Database, settings: dict[str, int | str]) -> None:
     db.execute("insert into dedupe_state (key, value) values (?, ?) "
-               "on conflict(key) do update set value = excluded.value", [StateKey, json.dumps(settings, sort_keys=True)])
+               "on conflict(key) do update set value = excluded.value",
+               [StateKey, json.dumps(settings, sort_keys=True)])
 
 
 def ensure_index(db: Database, settings: dict[str, int | str], rekey: Callable[[tuple[int, ...]], tuple[str, ...]],

@@ -55,10 +55,8 @@ class SourceSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         """Load the remon config (`-a config=PATH` or MONITOR_CONFIG), pick `-a source=NAME`."""
         name = kwargs.pop("source", None) or crawler.settings.get("MONITOR_SOURCE")
-        if not name:
-            raise ConfigError(f"scrapy crawl {cls.name}: pass -a source=NAME")
         remon = load_config(kwargs.pop("config", None) or crawler.settings.get("MONITOR_CONFIG"))
-        source = remon.source(name)
+        source = remon.source(name) if name else cls.only_source(remon)
         if source.kind not in cls.kinds:
             raise ConfigError(f"source {name!r} is a {source.kind!r} source: run `scrapy crawl {source.kind}`")
         crawler.settings.setdict({**crawl_settings(remon, source), "MONITOR_SOURCE": source.name,
@@ -68,6 +66,15 @@ class SourceSpider(scrapy.Spider):
         spider = cls(remon, source, *args, **kwargs)
         spider._set_crawler(crawler)
         return spider
+
+    @classmethod
+    def only_source(cls, remon: Config) -> SourceConfig:
+        """The one configured source of this spider's kind, when `-a source=NAME` was not given."""
+        matching = [s for s in remon.active_sources if s.kind in cls.kinds]
+        if len(matching) != 1:
+            names = ", ".join(s.name for s in matching) or "none configured"
+            raise ConfigError(f"scrapy crawl {cls.name}: pass -a source=NAME (sources of this kind: {names})")
+        return matching[0]
 
     def open_archive(self) -> Archive:
         if self.archive is None:

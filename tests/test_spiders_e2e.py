@@ -234,3 +234,22 @@ def test_crawl_past_its_timeout_is_stopped_and_still_closes_its_run(tmp_path, si
     run = last_run(tmp_path)
     assert (run["status"], run["error"]) == ("failed", "crawl stopped: shutdown")
     assert run["finished_at"] is not None and run["new"] >= 1
+
+
+def test_plain_scrapy_crawl_seeds_from_the_project_root(tmp_path):
+    """`scrapy crawl seeds` with no arguments, as the README says, ingests the one seeds source."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(root / "scrapy.cfg", project / "scrapy.cfg")
+    shutil.copytree(root / "seeds", project / "seeds")
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "seeds"], cwd=project, capture_output=True,
+                            text=True, timeout=120, check=False, env={**__import__("os").environ, "PYTHONPATH": str(root)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sqlite3.connect(project / "data/remon.db") as db:
+        assert db.execute("select count(*), sum(relevant) from articles").fetchone() == (5, 5)
+        assert db.execute("select source, kind, status, pages from runs").fetchall() == [("seeds", "seeds", "ok", 5)]

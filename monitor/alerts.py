@@ -51,7 +51,8 @@ def reason_line(view: StoryView) -> str:
 
 
 def story_date(view: StoryView) -> str:
-    return view.published or view.first_seen[:10]
+    """The publication date, or the day remon first saw an undated story (said as such, never passed off)."""
+    return view.published or f"first seen {view.first_seen[:10]}"
 
 
 def render_story(view: StoryView) -> Message:

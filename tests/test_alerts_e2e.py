@@ -30,7 +30,7 @@ QUIET = "console = false\ntimeout = 1\nbackoff = 0\nmax_attempts = 10\n"
 
 
 def story_row(db: Path, key: str) -> tuple:
-    return rows(db, "select id, title, score, coalesce(published, substr(first_seen, 1, 10)) from stories "
+    return rows(db, "select id, title, score, coalesce(published, 'first seen ' || substr(first_seen, 1, 10)) from stories "
                     "where title = ?", (STORIES[key][0],))[0]
 
 

@@ -16,7 +16,7 @@ from monitor.config import Config, SourceConfig
 from monitor.flow import FlowContext, process_page
 from monitor.models import Rejected, RunCounts
 from monitor.seeds import SeedFolderError, seed_pages
-from monitor.store.runs import finish_run, run_counts, start_run
+from monitor.store.runs import finish_run, run_counts, run_error, start_run
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +65,17 @@ def run_seeds(source: SourceConfig, config: Config, context: FlowContext, counts
 
 
 def run_web_source(source: SourceConfig, config: Config, context: FlowContext, counts: RunCounts,
-                   progress: Progress, run_id: int) -> str:
-    """Crawl a web source in a subprocess; its counts come back through the run row."""
+                   progress: Progress, run_id: int) -> tuple[bool, str | None]:
+    """Crawl a web source in a subprocess; its counts (and what failed) come back through the run row."""
     from monitor.crawl import run_crawl  # Scrapy glue stays out of the seed-only path
 
     exit_code = run_crawl(config.config_path, source.name, run_id=run_id)
     crawled, _, _ = run_counts(context.archive.db, run_id)
     counts.add(crawled)
     progress(source.name, counts)
-    return "ok" if exit_code == 0 else f"scrapy exited with status {exit_code}"
+    if exit_code != 0:
+        return False, f"scrapy exited with status {exit_code}"
+    return True, run_error(context.archive.db, run_id)
 
 
 def run_source(source: SourceConfig, config: Config, context: FlowContext, progress: Progress,
@@ -86,8 +88,8 @@ def run_source(source: SourceConfig, config: Config, context: FlowContext, progr
         if source.kind == "seeds":
             notes = run_seeds(source, config, context, counts, progress, now)
         else:
-            outcome = run_web_source(source, config, context, counts, progress, run_id)
-            status, error = ("ok", None) if outcome == "ok" else ("failed", outcome)
+            finished, error = run_web_source(source, config, context, counts, progress, run_id)
+            status = "ok" if finished else "failed"
     except SeedFolderError as problem:
         status, error = "failed", str(problem)
         counts.errors += 1

@@ -94,6 +94,9 @@ class PagePipeline:
             return
         self.counts.errors += int(self.stats.get_value("remon/errors", 0))
         status, error = ("ok", None) if reason == "finished" else ("failed", f"crawl stopped: {reason}")
+        failed = int(self.stats.get_value("remon/errors", 0))
+        if failed and status == "ok":  # the run finished; say what went wrong with its requests
+            error = f"{failed} failed request(s), last: {self.stats.get_value('remon/last_error', '?')}"
         finish_run(self.context.archive.db, self.run_id, self.counts, utc_stamp(),
                    time.monotonic() - self.started, status, error)
         log.info("run %d of %s (%s): %s", self.run_id, self.source.name, reason, self.counts.as_row())

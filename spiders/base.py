@@ -124,6 +124,7 @@ class SourceSpider(scrapy.Spider):
             return
         log.warning("fetch failed %s: %s", request.url, reason)
         self.crawler.stats.inc_value("remon/errors")
+        self.crawler.stats.set_value("remon/last_error", f"{reason} <{request.url}>")
 
 
 def url_wanted(url: str, allow: tuple[re.Pattern[str], ...], deny: tuple[re.Pattern[str], ...]) -> bool:

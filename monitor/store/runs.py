@@ -33,3 +33,9 @@ def latest_run_id(db: Database, source: str, since: str) -> int | None:
     rows = list(db.query("select id from runs where source = ? and started_at >= ? order by id desc limit 1",
                          [source, since]))
     return int(rows[0]["id"]) if rows else None
+
+
+def run_error(db: Database, run_id: int) -> str | None:
+    """What went wrong in a run (failed requests of a finished crawl, or why it failed), if anything."""
+    error = db.table("runs").get(run_id)["error"]
+    return str(error) if error else None

@@ -7,7 +7,7 @@ calls `process_page`; no other module strings the stages together.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from monitor.analyse import analyse
 from monitor.channels import configured_channels
@@ -15,10 +15,10 @@ from monitor.clean import clean
 from monitor.config import Config, DedupeConfig
 from monitor.dedupe import band_keys, decide, fingerprint, index_settings, text_fingerprint
 from monitor.extract import extract
-from monitor.models import Analysis, Article, Channel, Outcome, Page, Rejected
+from monitor.models import Analysis, Article, Channel, Outcome, Page, Rejected, Stored
 from monitor.profile import article_profile, merge_profiles, weighted
 from monitor.store import Archive, find_stored, open_archive, save_processed
-from monitor.store.archive import iter_raw_pages, update_analysis
+from monitor.store.archive import iter_raw_pages, raw_page_changed, update_analysis
 from monitor.store.candidates import find_candidates, term_idf
 from monitor.store.lsh import ensure_index
 from monitor.urls import canonical_url
@@ -68,11 +68,15 @@ def analyse_page(page: Page, context: FlowContext) -> tuple[Article, Analysis] |
     return article, analyse(article, context.watchlist)
 
 
-def process_page(page: Page, context: FlowContext, now: str) -> Outcome:
-    """Run every stage on one page and store it; a page already in the archive is not redone."""
+def process_page(page: Page, context: FlowContext, now: str, refresh: bool = False) -> Outcome:
+    """Run every stage on one page and store it; a page already in the archive is not redone.
+
+    With `refresh` (a source whose pages change in place), a known page whose bytes changed
+    is extracted and analysed again and its article updated in place (same story).
+    """
     known = find_stored(context.archive, canonical_url(page.url))
     if known is not None:
-        return known
+        return refresh_known(page, known, context, now) if refresh else known
     analysed = analyse_page(page, context)
     if isinstance(analysed, Rejected):
         log.debug("rejected %s at %s: %s %s", page.url, analysed.stage, analysed.reason, analysed.detail)
@@ -92,6 +96,19 @@ def process_page(page: Page, context: FlowContext, now: str) -> Outcome:
     story_profile = None if decision.duplicate_of else merge_profiles(joined, profile) if joined else profile
     return save_processed(context.archive, page, article, analysis, print_, decision, context.channels, now,
                           profile, story_profile)
+
+
+def refresh_known(page: Page, known: Stored, context: FlowContext, now: str) -> Outcome:
+    """Update a stored article from a changed page; the stored outcome when nothing changed."""
+    if not raw_page_changed(context.archive, known.article_id, page.body):
+        return known
+    analysed = analyse_page(page, context)
+    if isinstance(analysed, Rejected):
+        return known  # the new version is not an article (an error page): keep the stored one
+    article, analysis = analysed
+    update_analysis(context.archive, known.article_id, article, analysis, context.channels, now, page=page)
+    log.info("updated %s: the page changed since it was stored", page.url)
+    return replace(known, relevant=analysis.relevant, score=analysis.score)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ class PagePipeline:
         if not isinstance(item, Page) or self.context is None:
             return item
         try:
-            outcome = process_page(item, self.context, utc_stamp())
+            outcome = process_page(item, self.context, utc_stamp(), refresh=self.source.changes)
         except Exception as error:  # one bad page never stops the crawl
             log.exception("processing failed for %s", item.url)
             self.counts.errors += 1

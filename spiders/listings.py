@@ -35,7 +35,8 @@ class ListingSpider(SourceSpider):
 
     def listing_request(self, url: str, callback: Callable[[Response], Any]) -> Request:
         state = load_state(self.open_archive(), url)
-        headers = conditional_headers(state.etag, state.last_modified) if state else {}
+        # a source whose pages change in place re-reads its listing: a 304 would hide the pages' changes
+        headers = conditional_headers(state.etag, state.last_modified) if state and not self.source.changes else {}
         return Request(url, callback=callback, errback=self.on_error, headers=headers, dont_filter=True,
                        meta={"handle_httpstatus_list": [304], "remon_listing": url})
 

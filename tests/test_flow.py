@@ -1,5 +1,6 @@
 """The one processing path on in-memory archives: every stage in order, once per page."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from monitor.config import parse_config
@@ -67,3 +68,23 @@ def test_reprocess_counts_relevance_flips() -> None:
     report = reprocess(strict, NOW)
     still = ctx.archive.db.execute("select count(*) from articles where relevant = 1").fetchone()[0]
     assert (report.articles, report.rejected, report.changed_relevance) == (5, 0, 5 - still)
+
+
+def test_a_changed_page_is_updated_in_place_only_when_refreshing() -> None:
+    ctx = context()
+    base = (SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]).read_text("utf-8")
+    url = "https://gov.example/notice"
+    first = process_page(Page(url=url, source="gov", fetched_at=NOW, body=base.encode(), content_type="text/plain"),
+                         ctx, NOW)
+    assert isinstance(first, Stored)
+    updated = base + "\nUpdate: the ministry published the final quota of 2,500 tonnes for rare-earth concentrate."
+    changed = Page(url=url, source="gov", fetched_at="2026-01-03T00:00:00+00:00", body=updated.encode(),
+                   content_type="text/plain")
+    assert process_page(changed, ctx, NOW) == replace(first, new=False, new_story=False, alerts_queued=0)
+    assert "final quota" not in ctx.archive.db["articles"].get(first.article_id)["text"]
+    again = process_page(changed, ctx, NOW, refresh=True)
+    assert isinstance(again, Stored) and (again.article_id, again.new) == (first.article_id, False)
+    row = ctx.archive.db["articles"].get(first.article_id)
+    assert "final quota of 2,500 tonnes" in row["text"] and row["fetched_at"] == "2026-01-03T00:00:00+00:00"
+    assert ctx.archive.db["articles"].count == 1 and ctx.archive.db["raw_pages"].count == 1
+    assert process_page(changed, ctx, NOW, refresh=True) == again  # same bytes again: nothing to do

@@ -255,3 +255,23 @@ def test_plain_scrapy_crawl_seeds_from_the_project_root(tmp_path):
     with sqlite3.connect(project / "data/remon.db") as db:
         assert db.execute("select count(*), sum(relevant) from articles").fetchone() == (5, 5)
         assert db.execute("select source, kind, status, pages from runs").fetchall() == [("seeds", "seeds", "ok", 5)]
+
+
+def test_source_that_changes_refetches_and_updates_changed_pages(tmp_path, site):
+    config = configure(tmp_path, site, FEED + "changes = true\n")
+    url = site.add_feed_item("quota-notice", "Beijing sets rare earth mining quota",
+                             ("The Ministry of Industry set the first rare earth mining quota of the year at "
+                              "135,000 tonnes, with export licences required for neodymium magnets.",
+                              "Officials said the quota would be reviewed after the summer and that smelting "
+                              "and separation would stay under separate state control.",
+                              "Analysts expect the second batch of quotas to follow the same rules."),
+                             "2024-08-01")
+    assert crawl(config, "news", tmp_path) == 0
+    path = url.split(site.base_url, 1)[1]
+    site.extra_pages[path] = site.extra_pages[path].replace(b"135,000 tonnes", b"140,000 tonnes")
+    site.clear_log()
+    assert crawl(config, "news", tmp_path) == 0
+    assert path in site.paths()
+    [row] = query(tmp_path, "select text from articles where url = ?", (url,))
+    assert "140,000 tonnes" in row["text"] and "135,000 tonnes" not in row["text"]
+    assert query(tmp_path, "select count(*) as n from articles where url = ?", (url,)) == [{"n": 1}]

@@ -193,15 +193,21 @@ def _save_bands(db: Database, article_id: int, fingerprint: Fingerprint) -> None
 
 
 def update_analysis(archive: Archive, article_id: int, article: Article, analysis: Analysis,
-                    channels: tuple[Channel, ...], now: str) -> bool:
-    """Re-scored article written back (reprocess); True when its relevance flag changed."""
+                    channels: tuple[Channel, ...], now: str, page: Page | None = None) -> bool:
+    """Re-scored article written back (reprocess, or a changed page with its new raw bytes);
+    True when its relevance flag changed."""
     with writing(archive.db):
         before = archive.db.table("articles").get(article_id)
-        archive.db.table("articles").update(article_id, {
+        changes = {
             "title": article.title, "text": article.text, "language": article.language,
             "relevant": int(analysis.relevant), "score": round(analysis.score, 4),
             "reasons": reasons_json(analysis),
-        })
+        }
+        if page is not None:
+            _save_raw_page(archive.db, page, before["canonical_url"])
+            changes.update(published=article.published or before["published"], author=article.author,
+                           fetched_at=page.fetched_at)
+        archive.db.table("articles").update(article_id, changes)
         _save_entities(archive.db, article_id, analysis)
         _save_figures(archive.db, article_id, analysis)
         story_id = before["story_id"]
@@ -210,6 +216,14 @@ def update_analysis(archive: Archive, article_id: int, article: Article, analysi
             if story.relevant and before["duplicate_of"] is None:
                 outbox.queue_story_alerts(archive.db, story_id, story.score, channels, now)
     return bool(before["relevant"]) != analysis.relevant
+
+
+def raw_page_changed(archive: Archive, article_id: int, body: bytes) -> bool:
+    """True when `body` differs from the raw page stored for the article."""
+    rows = list(archive.db.query(
+        "select r.body_sha256 from raw_pages r join articles a on a.raw_page_id = r.id where a.id = ?",
+        [article_id]))
+    return not rows or rows[0]["body_sha256"] != hashlib.sha256(body).hexdigest()
 
 
 def iter_raw_pages(archive: Archive) -> Iterator[tuple[int, Page]]:

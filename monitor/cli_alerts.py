@@ -24,10 +24,10 @@ def alert_line(row: AlertRow) -> str:
 
 
 def show(config: Config, console: Console) -> int:
-    from monitor.runner import open_archive_safely
+    from monitor.store import open_archive
     from monitor.store.outbox import list_alerts
 
-    archive = open_archive_safely(config)
+    archive = open_archive(config.db_path)
     try:
         rows = list_alerts(archive.db)
     finally:
@@ -38,10 +38,11 @@ def show(config: Config, console: Console) -> int:
 
 
 def send(config: Config, console: Console, requeue_first: bool) -> int:
-    from monitor.runner import deliver_now, open_archive_safely
+    from monitor.runner import deliver_now
+    from monitor.store import open_archive
     from monitor.store.outbox import requeue
 
-    archive = open_archive_safely(config)
+    archive = open_archive(config.db_path)
     try:
         if requeue_first:
             queued = requeue(archive.db, datetime.now(UTC).isoformat(timespec="seconds"))

@@ -10,10 +10,10 @@ from monitor.console import Console
 
 
 def _last_starts(config: Config) -> dict[str, datetime]:
-    from monitor.runner import open_archive_safely
+    from monitor.store import open_archive
     from monitor.store.health import last_starts
 
-    archive = open_archive_safely(config)
+    archive = open_archive(config.db_path)
     try:
         return {name: datetime.fromisoformat(started) for name, started in last_starts(archive.db).items()}
     finally:

@@ -70,8 +70,7 @@ def run_web_source(source: SourceConfig, config: Config, context: FlowContext, c
     from monitor.crawl import run_crawl  # Scrapy glue stays out of the seed-only path
 
     exit_code = run_crawl(config.config_path, source.name, run_id=run_id)
-    crawled, _, _ = run_counts(context.archive.db, run_id)
-    counts.add(crawled)
+    counts.add(run_counts(context.archive.db, run_id))
     progress(source.name, counts)
     if exit_code != 0:
         return False, f"scrapy exited with status {exit_code}"

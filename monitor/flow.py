@@ -74,7 +74,8 @@ def process_page(page: Page, context: FlowContext, now: str, refresh: bool = Fal
     With `refresh` (a source whose pages change in place), a known page whose bytes changed
     is extracted and analysed again and its article updated in place (same story).
     """
-    known = find_stored(context.archive, canonical_url(page.url))
+    page_key = canonical_url(page.url)
+    known = find_stored(context.archive, page_key)
     if known is not None:
         return refresh_known(page, known, context, now) if refresh else known
     analysed = analyse_page(page, context)
@@ -82,9 +83,10 @@ def process_page(page: Page, context: FlowContext, now: str, refresh: bool = Fal
         log.debug("rejected %s at %s: %s %s", page.url, analysed.stage, analysed.reason, analysed.detail)
         return analysed
     article, analysis = analysed
-    known = find_stored(context.archive, article.canonical_url)
-    if known is not None:
-        return known
+    if article.canonical_url != page_key:  # <link rel=canonical> named another URL: is that one stored?
+        known = find_stored(context.archive, article.canonical_url)
+        if known is not None:
+            return known
     profile = article_profile(article, analysis)
     print_ = fingerprint(article, context.dedupe)
     candidates = find_candidates(context.archive, print_, profile, article.fetched_at,

@@ -11,7 +11,7 @@ from monitor.config import Config
 from monitor.console import Console, summary_table
 from monitor.cycle import SourceResult, stamp, utc_now
 from monitor.flow import close_context, open_context
-from monitor.runner import deliver_now, open_archive_safely, stop_on_signals
+from monitor.runner import deliver_now, stop_on_signals
 from monitor.scaleout import connect, ingest, printable_url
 from monitor.store.runs import finish_run, start_run
 
@@ -27,7 +27,6 @@ def run_ingest(config: Config, console: Console, idle_exit: float | None) -> int
     except redis.RedisError as error:
         console.out(f"remon: cannot reach Redis at {printable_url(config.redis.url)}: {error}")
         return EXIT_FAULT
-    open_archive_safely(config).close()  # schema created under the lock
     context = open_context(config)
     started, clock = stamp(utc_now()), time.monotonic()
     try:

@@ -26,10 +26,10 @@ from monitor.console import Console
 from monitor.cycle import SourceResult, run_source, stamp, utc_now
 from monitor.flow import FlowContext, close_context, open_context
 from monitor.health import HealthChange, Thresholds, check_sources
-from monitor.lock import SCHEMA_WAIT, LockBusy, delivery_lock_path, hold, schema_lock_path, source_lock_path
+from monitor.lock import LockBusy, delivery_lock_path, hold, source_lock_path
 from monitor.models import RunCounts
 from monitor.notify import make_sender
-from monitor.store import Archive, open_archive
+from monitor.store import Archive
 from monitor.store.health import mark_stopped
 from monitor.store.runs import finish_run, start_run
 
@@ -83,12 +83,6 @@ def stop_on_signals() -> Iterator[StopFlag]:
     finally:
         for sig, previous in saved.items():
             signal.signal(sig, previous)
-
-
-def open_archive_safely(config: Config) -> Archive:
-    """The configured archive, opened under the schema lock (so concurrent first runs do not race)."""
-    with hold(schema_lock_path(config.db_path), "database setup", wait=SCHEMA_WAIT):
-        return open_archive(config.db_path)
 
 
 def delivery_policy(config: Config) -> DeliveryPolicy:
@@ -184,8 +178,7 @@ def run_once(config: Config, console: Console, only: list[str] | None = None, de
     """Run each selected source in its own fault boundary and lock, then health, Atom and delivery."""
     sources = select_sources(config, only)
     started = time.monotonic()
-    with hold(schema_lock_path(config.db_path), "database setup", wait=SCHEMA_WAIT):
-        context = open_context(config)  # two first runs must not both create the schema
+    context = open_context(config)
     try:
         with stop_on_signals() as stop:
             results = run_sources(sources, config, context, console, stop, now)

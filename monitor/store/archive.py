@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from monitor.lock import SCHEMA_WAIT, hold, schema_lock_path
 from monitor.models import (
     Analysis,
     Article,
@@ -28,7 +29,7 @@ from monitor.models import (
     StoryProfile,
 )
 from monitor.store import outbox, stories
-from monitor.store.migrations import apply_migrations
+from monitor.store.migrations import apply_migrations, migrations
 from monitor.store.transaction import insert_row, writing
 
 BUSY_TIMEOUT_MS = 30_000
@@ -52,11 +53,14 @@ def open_archive(path: str | Path) -> Archive:
         Path(location).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(location, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     db = Database(conn)
-    if location != ":memory:":
-        db.execute("PRAGMA journal_mode=WAL")
     db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys=ON")
-    apply_migrations(db)
+    if location == ":memory:":
+        apply_migrations(db)
+    elif migrations.pending(db):  # first open or an upgrade: one process at a time creates the schema
+        with hold(schema_lock_path(location), "database setup", wait=SCHEMA_WAIT):
+            db.execute("PRAGMA journal_mode=WAL")
+            apply_migrations(db)
     return Archive(db=db, path=location)
 
 

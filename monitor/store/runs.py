@@ -23,16 +23,9 @@ def finish_run(db: Database, run_id: int, counts: RunCounts, finished_at: str, s
                                    "seconds": round(seconds, 3), "status": status, "error": error})
 
 
-def run_counts(db: Database, run_id: int) -> tuple[RunCounts, str, float]:
-    """Counts, status and seconds of one run (how the CLI reads back a crawl subprocess)."""
-    row = db.table("runs").get(run_id)
-    return RunCounts.from_row(row), row["status"], float(row["seconds"] or 0.0)
-
-
-def latest_run_id(db: Database, source: str, since: str) -> int | None:
-    rows = list(db.query("select id from runs where source = ? and started_at >= ? order by id desc limit 1",
-                         [source, since]))
-    return int(rows[0]["id"]) if rows else None
+def run_counts(db: Database, run_id: int) -> RunCounts:
+    """The counts of one run (how the CLI reads back a crawl subprocess)."""
+    return RunCounts.from_row(db.table("runs").get(run_id))
 
 
 def run_error(db: Database, run_id: int) -> str | None:

@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from monitor.config import DedupeConfig
-from monitor.dedupe import decide, fingerprint
+from monitor.config.load import DedupeConfig
 from monitor.flow import prepare_dedupe
 from monitor.models import Analysis, Article, Page
-from monitor.profile import article_profile, merge_profiles, stopwords, weighted
+from monitor.stages.dedupe import decide, fingerprint
+from monitor.stages.profile import article_profile, merge_profiles, stopwords, weighted
 from monitor.store import open_archive, save_processed
 from monitor.store.candidates import find_candidates, term_idf
 

@@ -1,4 +1,4 @@
-"""Article-extraction benchmark: remon's `monitor.extract` beside raw `trafilatura.extract`, same run.
+"""Article-extraction benchmark: remon's `monitor.stages.extract` beside raw `trafilatura.extract`, same run.
 
 Data: ../shared/bench/article-extraction (181 gzipped pages + ground-truth.json, Zyte's
 article-extraction-benchmark), referenced in place, never copied. Scoring as upstream:
@@ -28,8 +28,8 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.extract import extract
 from monitor.models import Article, Page
+from monitor.stages.extract import extract
 
 DEFAULT_DATA = ROOT / ".." / "shared" / "bench" / "article-extraction"
 TOKEN = re.compile(r"\w+")
@@ -113,7 +113,7 @@ def timed(function: Callable[[Case], str], case: Case, score: Score) -> None:
 
 
 def run(cases: list[Case]) -> dict[str, Score]:
-    scores = {"remon (monitor.extract)": Score(), "trafilatura.extract (defaults)": Score()}
+    scores = {"remon (monitor.stages.extract)": Score(), "trafilatura.extract (defaults)": Score()}
     remon, raw = scores.values()
     for case in cases[:3]:  # warm-up: imports, lazy caches
         remon_text(case), raw_text(case)

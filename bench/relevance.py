@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.analyse import analyse
-from monitor.config import RelevanceConfig
+from monitor.config.load import RelevanceConfig
 from monitor.models import Article
-from monitor.watchlist import build_watchlist
+from monitor.stages.analyse import analyse
+from monitor.stages.watchlist import build_watchlist
 
 OURS = ROOT / "tests" / "data" / "relevance" / "eval.jsonl"
 OPEN = ROOT / ".." / "shared" / "eval" / "relevance-open.jsonl"

@@ -9,20 +9,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
-from monitor.analyse import analyse
-from monitor.channels import configured_channels
-from monitor.clean import clean
-from monitor.config import Config, DedupeConfig
-from monitor.dedupe import band_keys, decide, fingerprint, index_settings, text_fingerprint
-from monitor.extract import extract
+from monitor.alerting.channels import configured_channels
+from monitor.config.load import Config, DedupeConfig
 from monitor.models import Analysis, Article, Channel, Outcome, Page, Rejected, Stored
-from monitor.profile import article_profile, merge_profiles, weighted
+from monitor.stages.analyse import analyse
+from monitor.stages.clean import clean
+from monitor.stages.dedupe import band_keys, decide, fingerprint, index_settings, text_fingerprint
+from monitor.stages.extract import extract
+from monitor.stages.profile import article_profile, merge_profiles, weighted
+from monitor.stages.urls import canonical_url
+from monitor.stages.watchlist import Watchlist, build_watchlist
 from monitor.store import Archive, find_stored, open_archive, save_processed
 from monitor.store.archive import iter_raw_pages, raw_page_changed, update_analysis
 from monitor.store.candidates import find_candidates, term_idf
 from monitor.store.lsh import ensure_index
-from monitor.urls import canonical_url
-from monitor.watchlist import Watchlist, build_watchlist
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -20,22 +19,19 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from monitor.config import Config, ConfigError, SourceConfig, load_config
-from monitor.fetch import declared_encoding, is_pdf
+from monitor.clock import now_stamp
+from monitor.config.load import Config, ConfigError, SourceConfig, load_config
+from monitor.glue.settings import crawl_settings
 from monitor.models import Page, PageHints
-from monitor.scaleout import scale_out_settings
-from monitor.settings import crawl_settings
+from monitor.run.scaleout import scale_out_settings
+from monitor.sources.fetch import declared_encoding, is_pdf
+from monitor.stages.urls import canonical_url
 from monitor.store import Archive, known_urls, open_archive
-from monitor.urls import canonical_url
 from spiders.entries import LinkEntry
 
 log = logging.getLogger(__name__)
 
 KEPT_HEADERS = ("content-type", "content-language", "last-modified", "etag", "date")
-
-
-def utc_stamp() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class SourceSpider(scrapy.Spider):
@@ -140,7 +136,7 @@ def page_from_response(response: Response, source: str) -> Page:
     headers = tuple((name.decode("latin-1"), value.decode("latin-1"))
                     for name, values in response.headers.items() for value in values
                     if name.decode("latin-1").lower() in KEPT_HEADERS)
-    return Page(url=response.url, source=source, fetched_at=utc_stamp(), body=response.body,
+    return Page(url=response.url, source=source, fetched_at=now_stamp(), body=response.body,
                 content_type=content_type, status=response.status, headers=headers,
                 encoding=declared_encoding(content_type, response.body),
                 hints=response.meta.get("remon_hints") or PageHints())

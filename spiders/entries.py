@@ -7,11 +7,8 @@ Google News fields. Dates are ISO days (YYYY-MM-DD) or None, never invented.
 
 from __future__ import annotations
 
-import calendar
 import re
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import feedparser
@@ -19,8 +16,8 @@ from lxml import etree
 from w3lib.html import remove_tags, replace_entities
 
 from monitor.models import PageHints
+from monitor.stages.dates import iso_day, struct_day
 
-_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 _SPACE = re.compile(r"\s+")
 NEWS_NS = "google.com/schemas/sitemap-news"
 
@@ -42,24 +39,6 @@ class Sitemap:
     entries: tuple[LinkEntry, ...]
 
 
-def iso_day(value: str | None) -> str | None:
-    """The YYYY-MM-DD day of a W3C/ISO datetime string, or None when it has none."""
-    match = _ISO_DAY.match(value or "")
-    if not match:
-        return None
-    try:
-        year, month, day = (int(g) for g in match.groups())
-        return datetime(year, month, day).date().isoformat()
-    except ValueError:
-        return None
-
-
-def _struct_day(value: time.struct_time | None) -> str | None:
-    if value is None:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(value), tz=UTC).date().isoformat()
-
-
 def plain_text(html: str | None) -> str | None:
     """Feed summaries are HTML fragments; keep their text only."""
     if not html:
@@ -76,7 +55,7 @@ def parse_feed(body: bytes, base_url: str) -> tuple[LinkEntry, ...]:
         link = item.get("link") or item.get("id")
         if not link or not str(link).startswith(("http://", "https://", "/")):
             continue
-        day = _struct_day(item.get("published_parsed") or item.get("updated_parsed"))
+        day = struct_day(item.get("published_parsed") or item.get("updated_parsed"))
         hints = PageHints(
             title=plain_text(item.get("title")),
             published=day,

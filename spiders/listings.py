@@ -19,9 +19,11 @@ from typing import Any
 from scrapy.http import Request, Response
 from scrapy.utils.gz import gunzip
 
-from monitor.fetch import body_sha256, conditional_headers
+from monitor.clock import now_stamp
+from monitor.hashing import sha256_hex
+from monitor.sources.fetch import conditional_headers
 from monitor.store.fetch_state import FetchState, load_state, save_state
-from spiders.base import SourceSpider, utc_stamp
+from spiders.base import SourceSpider
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ class ListingSpider(SourceSpider):
         url = response.meta.get("remon_listing", response.url)
         archive = self.open_archive()
         previous = load_state(archive, url)
-        now = utc_stamp()
+        now = now_stamp()
         if response.status == 304:
             log.info("listing not modified: %s", url)
             self.crawler.stats.inc_value("remon/listing_not_modified")
@@ -53,7 +55,7 @@ class ListingSpider(SourceSpider):
                 save_state(archive, replace(previous, checked_at=now))
             return None
         body = self._plain_body(response)
-        digest = body_sha256(body)
+        digest = sha256_hex(body)
         unchanged = previous is not None and previous.body_sha256 == digest
         if unchanged:
             log.info("listing unchanged (same body hash): %s", url)

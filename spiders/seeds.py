@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from monitor.seeds import seed_pages
-from spiders.base import SourceSpider, utc_stamp
+from monitor.clock import now_stamp
+from monitor.sources.seeds import seed_pages
+from spiders.base import SourceSpider
 
 
 class SeedsSpider(SourceSpider):
@@ -17,5 +18,5 @@ class SeedsSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         assert self.source.path is not None
-        for page in seed_pages(self.remon.resolve(self.source.path), self.source.name, utc_stamp()):
+        for page in seed_pages(self.remon.resolve(self.source.path), self.source.name, now_stamp()):
             yield page

@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
-from monitor.fetch import host_of, same_site
+from monitor.sources.fetch import host_of, same_site
 from spiders.base import SourceSpider
 from spiders.entries import LinkEntry
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli import build_parser
+from monitor.cli.main import build_parser
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 UNITS = ("remon.service", "remon-run.service", "remon-run.timer")

@@ -3,12 +3,12 @@
 from dataclasses import replace
 from pathlib import Path
 
-from monitor.config import parse_config
+from monitor.config.load import parse_config
 from monitor.flow import FlowContext, analyse_page, process_page, reprocess
 from monitor.models import Page, Rejected, Stored
-from monitor.seeds import seed_pages
+from monitor.sources.seeds import seed_pages
+from monitor.stages.watchlist import build_watchlist
 from monitor.store import open_archive
-from monitor.watchlist import build_watchlist
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NOW = "2026-01-02T03:04:05+00:00"

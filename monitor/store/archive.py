@@ -6,7 +6,6 @@ here and nowhere else.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import zlib
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from monitor.lock import SCHEMA_WAIT, hold, schema_lock_path
+from monitor.hashing import sha256_hex
 from monitor.models import (
     Analysis,
     Article,
@@ -28,6 +27,7 @@ from monitor.models import (
     Stored,
     StoryProfile,
 )
+from monitor.run.locks import SCHEMA_WAIT, hold, schema_lock_path
 from monitor.store import outbox, stories
 from monitor.store.migrations import apply_migrations, migrations
 from monitor.store.transaction import insert_row, writing
@@ -133,7 +133,7 @@ def _save_raw_page(db: Database, page: Page, canonical: str) -> int:
         "content_type": page.content_type, "status": page.status, "encoding": page.encoding,
         "headers": json.dumps([list(pair) for pair in page.headers]),
         "hints": json.dumps(asdict(page.hints)),
-        "body_sha256": hashlib.sha256(page.body).hexdigest(), "body_size": len(page.body),
+        "body_sha256": sha256_hex(page.body), "body_size": len(page.body),
         "body": zlib.compress(page.body, 6),
     }
     existing = list(db.query("select id from raw_pages where canonical_url = ?", [canonical]))
@@ -227,7 +227,7 @@ def raw_page_changed(archive: Archive, article_id: int, body: bytes) -> bool:
     rows = list(archive.db.query(
         "select r.body_sha256 from raw_pages r join articles a on a.raw_page_id = r.id where a.id = ?",
         [article_id]))
-    return not rows or rows[0]["body_sha256"] != hashlib.sha256(body).hexdigest()
+    return not rows or rows[0]["body_sha256"] != sha256_hex(body)
 
 
 def iter_raw_pages(archive: Archive) -> Iterator[tuple[int, Page]]:

@@ -1,0 +1,1 @@
+"""glue: see DESIGN.md."""

@@ -1,0 +1,100 @@
+"""The Scrapy item pipeline: every `Page` a spider yields goes through `flow.process_page`.
+
+A Rejected outcome becomes a `PageRejected` subclass named after its reason (so Scrapy's
+stats count `item_dropped_reasons_count/NotArticle` and so on), logged at DEBUG. The
+run's counts, plus the spider's failed requests, are written to its `runs` row when the
+spider closes (status 'failed' if it was stopped early):
+the row a parent `remon run` opened (MONITOR_RUN_ID), or a new one for a bare `scrapy crawl`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import cache
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from monitor.clock import now_stamp
+from monitor.config.load import Config, SourceConfig, load_config
+from monitor.flow import FlowContext, close_context, open_context, process_page
+from monitor.models import Page, Rejected, RunCounts
+from monitor.store.runs import finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+
+class PageRejected(DropItem):
+    """A page the processing path did not store as an article (a value, logged at DEBUG)."""
+
+
+@cache
+def rejection_class(reason: str) -> type[PageRejected]:
+    """A PageRejected subclass per reason, e.g. 'not-article' -> NotArticle."""
+    name = "".join(part.capitalize() for part in reason.replace("_", "-").split("-") if part) or "Unknown"
+    return type(name if name.isidentifier() else "Unknown", (PageRejected,), {"__module__": __name__})
+
+
+def drop_for(outcome: Rejected) -> PageRejected:
+    return rejection_class(outcome.reason)(
+        f"{outcome.stage}: {outcome.reason} {outcome.detail} <{outcome.url}>".strip(), log_level="DEBUG")
+
+
+class PagePipeline:
+    """Pages in, outcomes tallied; opens the archive for the crawl and closes the run row."""
+
+    def __init__(self, config: Config, source: SourceConfig, run_id: int | None, stats: StatsCollector) -> None:
+        self.config, self.source, self.run_id, self.stats = config, source, run_id, stats
+        self.counts = RunCounts()
+        self.context: FlowContext | None = None
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PagePipeline:
+        settings = crawler.settings
+        config = load_config(settings.get("MONITOR_CONFIG"))
+        run_id = settings.getint("MONITOR_RUN_ID", 0) or None
+        pipeline = cls(config, config.source(settings.get("MONITOR_SOURCE")), run_id, crawler.stats)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.context = open_context(self.config)
+        if self.run_id is None:
+            self.run_id = start_run(self.context.archive.db, self.source.name, self.source.kind, now_stamp())
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Page) or self.context is None:
+            return item
+        try:
+            outcome = process_page(item, self.context, now_stamp(), refresh=self.source.changes)
+        except Exception as error:  # one bad page never stops the crawl
+            log.exception("processing failed for %s", item.url)
+            self.counts.errors += 1
+            self.stats.inc_value("remon/processing_errors")
+            raise DropItem(f"processing error: {error} <{item.url}>", log_level="ERROR") from error
+        self.counts.count(outcome)
+        if isinstance(outcome, Rejected):
+            self.stats.inc_value(f"remon/rejected/{outcome.stage}/{outcome.reason}")
+            raise drop_for(outcome)
+        self.stats.inc_value("remon/stored_new" if outcome.new else "remon/stored_known")
+        return item
+
+    def spider_closed(self, reason: str) -> None:
+        """Write the run row: 'ok' when the crawl finished, 'failed' naming why it stopped early."""
+        if self.context is None or self.run_id is None:
+            return
+        self.counts.errors += int(self.stats.get_value("remon/errors", 0))
+        status, error = ("ok", None) if reason == "finished" else ("failed", f"crawl stopped: {reason}")
+        failed = int(self.stats.get_value("remon/errors", 0))
+        if failed and status == "ok":  # the run finished; say what went wrong with its requests
+            error = f"{failed} failed request(s), last: {self.stats.get_value('remon/last_error', '?')}"
+        finish_run(self.context.archive.db, self.run_id, self.counts, now_stamp(),
+                   time.monotonic() - self.started, status, error)
+        log.info("run %d of %s (%s): %s", self.run_id, self.source.name, reason, self.counts.as_row())
+        close_context(self.context)
+        self.context = None

@@ -1,0 +1,161 @@
+"""Relevance scoring: rare-earth signal times government-action signal, with the reasons that counted.
+
+score = ree × policy × penalty, each signal saturating in 0..1 (1 - exp(-evidence / scale)).
+Evidence is weight × zone (title, lead, body) × (1 + ln count) per term and zone; policy terms
+far from any rare-earth term count less, actors alone are capped, other minerals dilute focus,
+and false-positive contexts (share prices, reviews, science) damp the score.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import py3langid
+
+from monitor.models import Reason
+from monitor.stages.entities import Match, find_matches
+from monitor.stages.watchlist import Scoring, Watchlist
+
+log = logging.getLogger(__name__)
+
+NEAR_CHARS = 400  # a policy term this close to a rare-earth term is about rare earths
+LEAD_MIN, LEAD_MAX = 300, 1200
+_LANGUAGE_SAMPLE = 800  # characters of text given to py3langid: plenty for a guess, cheap
+_REE_SIGNALS = ("ree", "critical")
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+_TITLE_POS = -10**9  # title hits are near everything and far from body positions
+
+
+class Hit(NamedTuple):
+    """One piece of evidence before aggregation: a term in a zone, near rare earths or not (a tuple: hot path)."""
+
+    signal: str
+    term: str
+    where: str
+    weight: float
+    near: bool = True
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """The score and the reasons behind it, strongest first."""
+
+    score: float
+    reasons: tuple[Reason, ...]
+    language: str
+
+
+def detect_language(title: str, text: str, declared: str | None = None) -> str:
+    """A two-letter language code: the declared one if any, else py3langid's guess."""
+    if declared:
+        return declared.split("-")[0].split("_")[0].lower()
+    sample = f"{title}\n{text[:_LANGUAGE_SAMPLE]}".strip()
+    return str(py3langid.classify(sample)[0]) if sample else "en"
+
+
+def lead_end(text: str) -> int:
+    """End offset of the lead: the first two non-empty lines, kept between 300 and 1200 characters."""
+    end = len(text)
+    for count, line in enumerate(_LINE.finditer(text), start=1):
+        if count == 2:
+            end = line.end()
+            break
+    return max(min(end, LEAD_MAX), min(LEAD_MIN, len(text)))
+
+
+def _active(match: Match, languages: frozenset[str]) -> bool:
+    return match.entry.language is None or match.entry.language in languages
+
+
+def _hits(matches: Iterable[Match], where: str | None, lead: int, watchlist: Watchlist,
+          languages: frozenset[str]) -> list[tuple[int, Hit]]:
+    out = []
+    entity_signals = {kind: (signal, weight) for kind, signal, weight in watchlist.entity_signals}
+    for m in matches:
+        if m.entry.kind in entity_signals:
+            signal, weight = entity_signals[m.entry.kind]
+            weight *= m.entry.weight
+        elif _active(m, languages):
+            signal, weight = m.entry.kind, m.entry.weight
+        else:
+            continue
+        zone = where or ("lead" if m.start < lead else "body")
+        for part in signal.split("+") if weight else ():  # 'policy+critical' counts for both
+            out.append((_TITLE_POS if where else m.start, Hit(part, m.entry.name, zone, weight)))
+    return out
+
+
+def _mark_far(hits: list[tuple[int, Hit]], title_has_ree: bool) -> list[Hit]:
+    """Policy hits far from every rare-earth hit in the body are marked not near."""
+    if title_has_ree:
+        return [h for _, h in hits]
+    anchors = sorted(pos for pos, h in hits if h.signal in _REE_SIGNALS)
+    marked = []
+    for pos, hit in hits:
+        if hit.signal in ("policy", "actor") and hit.where != "title":
+            i = bisect.bisect_left(anchors, pos - NEAR_CHARS)
+            near = i < len(anchors) and anchors[i] <= pos + NEAR_CHARS
+            hit = Hit(hit.signal, hit.term, hit.where, hit.weight, near)
+        marked.append(hit)
+    return marked
+
+
+def _aggregate(hits: Iterable[Hit], scoring: Scoring) -> list[Reason]:
+    """One reason per (signal, term, zone): weight × zone × (1 + ln count) × nearness."""
+    groups: dict[tuple[str, str, str], list[Hit]] = defaultdict(list)
+    for hit in hits:
+        groups[(hit.signal, hit.term, hit.where)].append(hit)
+    reasons = []
+    for (signal, term, where), group in groups.items():
+        near = sum(1.0 if h.near else scoring.apart for h in group) / len(group)
+        value = group[0].weight * scoring.zone(where) * (1 + math.log(len(group))) * near
+        reasons.append(Reason(term=term, kind=signal, where=where, weight=round(value, 3), count=len(group)))
+    return sorted(reasons, key=lambda r: (-abs(r.weight), r.term, r.where))
+
+
+def _saturate(evidence: float, scale: float) -> float:
+    return 1.0 - math.exp(-max(evidence, 0.0) / scale)
+
+
+def combine(reasons: Iterable[Reason], scoring: Scoring) -> float:
+    """The 0..1 score from aggregated reasons."""
+    raw: dict[str, float] = defaultdict(float)
+    for reason in reasons:
+        raw[reason.kind] += reason.weight
+    ree = raw["ree"] + (raw["critical"] if raw["ree"] > 0 else min(raw["critical"], scoring.critical_alone_cap))
+    policy = raw["policy"] + min(raw["actor"], scoring.actor_cap)
+    ree_signal = _saturate(ree, scoring.ree_scale)
+    if raw["other"] > scoring.focus_ratio * raw["ree"] > 0:  # about other minerals, rare earths in passing
+        ree_signal *= math.sqrt(scoring.focus_ratio * raw["ree"] / raw["other"])
+    damping = math.exp(-max(raw["penalty"], 0.0) / scoring.penalty_scale)
+    return round(ree_signal * _saturate(policy, scoring.policy_scale) * damping, 4)
+
+
+def score_relevance(title: str, text: str, matches: tuple[tuple[Match, ...], tuple[Match, ...]],
+                    watchlist: Watchlist, language: str | None = None) -> Relevance:
+    """Score one article from its (title, text) matches of both the gazetteer and the watchlist terms."""
+    lang = detect_language(title, text, language)
+    languages = frozenset({lang, "en"}) if lang in watchlist.languages else watchlist.languages
+    lead = lead_end(text)
+    hits = _hits(matches[0], "title", lead, watchlist, languages)
+    title_has_ree = any(h.signal in _REE_SIGNALS for _, h in hits)
+    hits += sorted(_hits(matches[1], None, lead, watchlist, languages), key=lambda pair: pair[0])
+    reasons = _aggregate(_mark_far(hits, title_has_ree), watchlist.scoring)
+    excluded = _exclusions(title, text, watchlist)
+    if excluded:
+        return Relevance(0.0, excluded + tuple(reasons), lang)
+    return Relevance(combine(reasons, watchlist.scoring), tuple(reasons), lang)
+
+
+def _exclusions(title: str, text: str, watchlist: Watchlist) -> tuple[Reason, ...]:
+    if watchlist.exclude is None:
+        return ()
+    found = find_matches(f"{title}\n{text}", watchlist.exclude)
+    return tuple(Reason(term=m.entry.name, kind="exclude", where="body", weight=0.0) for m in found[:1])

@@ -1,0 +1,109 @@
+"""The watchlist: package terms (data/watchlist.toml) plus the user's [relevance] config, frozen.
+
+`build_watchlist` is called once per run; the result is a read-only value that `analyse`
+takes with each article, so a config change needs nothing but a new Watchlist.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from monitor.config.sections import RelevanceConfig, WatchTerm
+from monitor.stages.entities import (
+    Alias,
+    Entry,
+    Matcher,
+    alias_mode,
+    build_matcher,
+    default_matcher,
+    read_data,
+    slug,
+)
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_LANGUAGES = frozenset({"en", "zh", "ru", "ja"})
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The numbers of the relevance formula (see data/watchlist.toml for what each means)."""
+
+    zone_title: float = 3.0
+    zone_lead: float = 1.5
+    zone_body: float = 1.0
+    ree_scale: float = 3.0
+    policy_scale: float = 3.0
+    penalty_scale: float = 4.0
+    actor_cap: float = 1.5
+    critical_alone_cap: float = 1.2
+    apart: float = 0.4
+    focus_ratio: float = 1.0
+
+    def zone(self, where: str) -> float:
+        return {"title": self.zone_title, "lead": self.zone_lead}.get(where, self.zone_body)
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    """Everything relevance needs besides the article: matchers, signal weights, threshold."""
+
+    threshold: float
+    terms: Matcher = field(repr=False)  # watchlist terms; Entry.kind is the signal kind
+    entities: Matcher = field(repr=False)  # the gazetteer
+    exclude: Matcher | None = field(default=None, repr=False)
+    entity_signals: tuple[tuple[str, str, float], ...] = ()  # (entity kind, signal, weight)
+    scoring: Scoring = Scoring()
+    languages: frozenset[str] = SUPPORTED_LANGUAGES
+
+    def entity_signal(self, kind: str) -> tuple[str, float]:
+        """The signal ('ree', 'actor', ...) and weight an entity kind contributes."""
+        for entity_kind, signal, weight in self.entity_signals:
+            if entity_kind == kind:
+                return signal, weight
+        return "none", 0.0
+
+
+def _term_rows(groups: Iterable[dict[str, Any]]) -> Iterable[tuple[Entry, list[Alias]]]:
+    for group in groups:
+        for term in group["terms"]:
+            entry = Entry(f"{group['kind']}:{slug(term)}", term, group["kind"], float(group["weight"]),
+                          group.get("language"))
+            yield entry, [Alias(term, alias_mode(term, "term"))]
+
+
+def _user_rows(terms: Iterable[WatchTerm]) -> Iterable[tuple[Entry, list[Alias]]]:
+    for term in terms:
+        kind, weight = term.kind, term.weight
+        if kind == "penalty":
+            weight = abs(weight)
+        entry = Entry(f"watch:{slug(term.term)}", term.term, kind, weight, term.language)
+        yield entry, [Alias(a, alias_mode(a, "term")) for a in (term.term, *term.aliases)]
+
+
+@lru_cache(maxsize=1)
+def _package_data() -> dict[str, Any]:
+    return read_data("watchlist.toml")
+
+
+def build_watchlist(relevance_config: RelevanceConfig) -> Watchlist:
+    """The default watchlist with the user's terms first (they win a shared alias) and exclusions."""
+    data = _package_data()
+    rows = [*_user_rows(relevance_config.terms), *_term_rows(data["term"])]
+    exclude_rows = [(Entry(f"exclude:{slug(p)}", p, "exclude"), [Alias(p, alias_mode(p, "term"))])
+                    for p in relevance_config.exclude]
+    signals = tuple((kind, spec["signal"], float(spec["weight"])) for kind, spec in data["entity_kinds"].items())
+    log.debug("watchlist: %d terms, %d user terms, %d exclusions",
+              len(rows), len(relevance_config.terms), len(exclude_rows))
+    return Watchlist(
+        threshold=relevance_config.threshold,
+        terms=build_matcher(rows),
+        entities=default_matcher(),
+        exclude=build_matcher(exclude_rows) if exclude_rows else None,
+        entity_signals=signals,
+        scoring=Scoring(**data.get("scoring", {})),
+    )

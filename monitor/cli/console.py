@@ -29,6 +29,11 @@ class Console:
         self.stdout.write(text.rstrip("\n") + "\n")
         self.stdout.flush()
 
+    def error(self, text: str) -> None:
+        """An error for the user: one line on stderr, prefixed `remon:`, whatever the verbosity."""
+        self.stderr.write("remon: " + text.rstrip("\n") + "\n")
+        self.stderr.flush()
+
     def progress(self, source: str, counts: RunCounts) -> None:
         """Rewrite the progress line for a source (terminal only; cron logs stay quiet)."""
         if self.live:

@@ -7,6 +7,7 @@ import argparse
 from monitor.cli.console import Console
 from monitor.config.load import Config
 from monitor.exit_codes import ExitCode
+from monitor.sources.kinds import source_kind
 
 
 def cmd_worker(args: argparse.Namespace, config: Config, console: Console) -> int:
@@ -19,9 +20,9 @@ def cmd_worker(args: argparse.Namespace, config: Config, console: Console) -> in
     from monitor.run.crawl import run_crawl
 
     source = config.source(args.source)
-    if source.kind == "seeds":
-        console.out(f"remon: source {source.name!r} is local seeds; run it with `remon run`")
-        return ExitCode.FAULT
+    if source_kind(source.kind).in_process:
+        console.error(f"source {source.name!r} is of kind {source.kind!r}, read in-process; run it with `remon run`")
+        return ExitCode.USAGE
     status = run_crawl(config.config_path, source.name, settings={"MONITOR_SCALE_OUT": "1"},
                        timeout=args.timeout, log_file=args.log_file)
     console.out(f"worker {source.name}: scrapy exited with status {status}")

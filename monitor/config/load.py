@@ -26,7 +26,6 @@ from monitor.config.sections import (  # noqa: F401 - re-exported: the config's 
     ScheduleConfig,
     ServeConfig,
     SourceConfig,
-    SourceKind,
     StorageConfig,
     WatchTerm,
     _Section,

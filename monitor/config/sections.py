@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from monitor.sources.kinds import missing_location, source_kind
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -45,7 +47,6 @@ class CrawlConfig(CrawlSettings):
     parallel_sources: int = Field(default=4, ge=1, le=32)  # web sources crawled at once by `remon run`
 
 
-SourceKind = Literal["seeds", "feed", "sitemap", "site"]
 _INTERVAL = re.compile(r"^\d+\s*[smhd]$")
 
 
@@ -53,7 +54,7 @@ class SourceConfig(CrawlSettings):
     """One source to monitor; `kind` decides which spider (or loader) reads it."""
 
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
-    kind: SourceKind
+    kind: str = Field(description="seeds | feed | sitemap | site (see monitor/sources/kinds.py)")
     path: str | None = None
     url: str | None = None
     urls: tuple[str, ...] = ()
@@ -68,13 +69,15 @@ class SourceConfig(CrawlSettings):
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:
-        if self.kind == "seeds" and not self.path:
-            raise ValueError(f"source '{self.name}' of kind 'seeds' needs 'path'")
-        if self.kind in ("feed", "sitemap") and not self.url:
-            raise ValueError(f"source '{self.name}' of kind '{self.kind}' needs 'url'")
-        if self.kind == "site" and not (self.url or self.urls):
-            raise ValueError(f"source '{self.name}' of kind 'site' needs 'url' or 'urls'")
+        missing = missing_location(source_kind(self.kind), self.path, self.url, self.urls)
+        if missing:
+            raise ValueError(f"source '{self.name}' of kind '{self.kind}' needs {missing}")
         return self
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        return source_kind(value).name
 
     @field_validator("schedule")
     @classmethod

@@ -26,7 +26,7 @@ def run_ingest(config: Config, console: Console, idle_exit: float | None) -> int
     try:
         client = connect(config.redis.url)
     except redis.RedisError as error:
-        console.out(f"remon: cannot reach Redis at {printable_url(config.redis.url)}: {error}")
+        console.error(f"cannot reach Redis at {printable_url(config.redis.url)}: {error}")
         return ExitCode.FAULT
     context = open_context(config)
     started, clock = stamp(utc_now()), time.monotonic()

@@ -19,32 +19,38 @@ class _Section(BaseModel):
 
 
 class StorageConfig(_Section):
-    path: str = "data/remon.db"
+    """Where the archive lives."""
+
+    path: str = Field(default="data/remon.db", description="the SQLite archive (relative to the config file's folder)")
 
 
 class CrawlSettings(_Section):
     """Politeness and limits; global in [crawl], overridable per source."""
 
-    delay: float | None = Field(default=None, ge=0)
-    autothrottle: bool | None = None
-    concurrency_per_domain: int | None = Field(default=None, ge=1, le=64)
-    user_agent: str | None = None
-    timeout: float | None = Field(default=None, gt=0)
+    delay: float | None = Field(default=None, ge=0, description="seconds between requests to one domain")
+    autothrottle: bool | None = Field(default=None, description="adapt the delay to the server's latency")
+    concurrency_per_domain: int | None = Field(default=None, ge=1, le=64, description="requests at once to one domain")
+    user_agent: str | None = Field(default=None, description="the User-Agent header remon sends")
+    timeout: float | None = Field(default=None, gt=0, description="seconds one request may take")
 
 
 class CrawlConfig(CrawlSettings):
-    delay: float | None = Field(default=1.0, ge=0)
-    autothrottle: bool | None = True
-    concurrency_per_domain: int | None = Field(default=2, ge=1, le=64)
-    user_agent: str | None = "remon/0.1 (rare-earth policy news monitor; +https://github.com/remon-monitor/remon)"
-    timeout: float | None = Field(default=30.0, gt=0)
-    obey_robots: bool = True
-    max_page_bytes: int = Field(default=10_000_000, ge=10_000)
-    max_pdf_bytes: int = Field(default=20_000_000, ge=10_000)
-    retries: int = Field(default=2, ge=0, le=10)
-    max_redirects: int = Field(default=5, ge=0, le=20)
-    max_pages_per_source: int = Field(default=500, ge=1)
-    parallel_sources: int = Field(default=4, ge=1, le=32)  # web sources crawled at once by `remon run`
+    """The [crawl] table: defaults for every web source; a source may override the politeness keys."""
+
+    delay: float | None = Field(default=1.0, ge=0, description="seconds between requests to one domain")
+    autothrottle: bool | None = Field(default=True, description="adapt the delay to the server's latency")
+    concurrency_per_domain: int | None = Field(default=2, ge=1, le=64, description="requests at once to one domain")
+    user_agent: str | None = Field(
+        default="remon/0.1 (rare-earth policy news monitor; +https://github.com/remon-monitor/remon)",
+        description="the User-Agent header remon sends")
+    timeout: float | None = Field(default=30.0, gt=0, description="seconds one request may take")
+    obey_robots: bool = Field(default=True, description="respect robots.txt")
+    max_page_bytes: int = Field(default=10_000_000, ge=10_000, description="a larger page is cut off and rejected")
+    max_pdf_bytes: int = Field(default=20_000_000, ge=10_000, description="a larger PDF is rejected")
+    retries: int = Field(default=2, ge=0, le=10, description="retries of a failed request, with back-off")
+    max_redirects: int = Field(default=5, ge=0, le=20, description="redirects followed per request")
+    max_pages_per_source: int = Field(default=500, ge=1, description="article pages fetched per source per cycle")
+    parallel_sources: int = Field(default=4, ge=1, le=32, description="web sources crawled at once by `remon run`")
 
 
 _INTERVAL = re.compile(r"^\d+\s*[smhd]$")
@@ -53,19 +59,22 @@ _INTERVAL = re.compile(r"^\d+\s*[smhd]$")
 class SourceConfig(CrawlSettings):
     """One source to monitor; `kind` decides which spider (or loader) reads it."""
 
-    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$",
+                               description="unique name (letters, digits, . _ -), used in runs, alerts, --source")]
     kind: str = Field(description="seeds | feed | sitemap | site (see monitor/sources/kinds.py)")
-    path: str | None = None
-    url: str | None = None
-    urls: tuple[str, ...] = ()
-    allow: tuple[str, ...] = ()
-    deny: tuple[str, ...] = ()
-    depth: int = Field(default=2, ge=0, le=10)
-    since: int | None = Field(default=None, ge=1, description="days")
-    changes: bool = False  # re-fetch known URLs (pages that are updated in place)
-    schedule: str | None = None  # '30m', '6h', '1d' or a 5-field cron expression
-    enabled: bool = True
-    language: str | None = None
+    path: str | None = Field(default=None, description="kind seeds: the folder of local documents")
+    url: str | None = Field(default=None, description="kind feed/sitemap: the listing URL; site: a start URL")
+    urls: tuple[str, ...] = Field(default=(), description="kind site: start URLs")
+    allow: tuple[str, ...] = Field(default=(), description="regular expressions a page URL must match")
+    deny: tuple[str, ...] = Field(default=(), description="regular expressions that exclude a page URL")
+    depth: int = Field(default=2, ge=0, le=10, description="kind site: link depth followed")
+    since: int | None = Field(default=None, ge=1, description="sitemap: only entries of the last N days")
+    changes: bool = Field(default=False, description="re-read known URLs: pages updated in place")
+    schedule: str | None = Field(default=None,
+                                 description="'30m', '6h', '1d' or a 5-field cron; default: [schedule] every")
+    enabled: bool = Field(default=True, description="false keeps the source in the file but skips it")
+    language: str | None = Field(default=None,
+                                 description="the source's language, a hint for pages that declare none")
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:
@@ -94,27 +103,30 @@ class SourceConfig(CrawlSettings):
 class WatchTerm(_Section):
     """A user's own watchlist entry: a term (and aliases) with a weight."""
 
-    term: str = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
-    kind: Literal["ree", "policy", "actor", "penalty"] = "policy"
-    weight: float = Field(default=1.0, ge=-5, le=5)
-    language: str | None = None
+    term: str = Field(min_length=1, description="the word or phrase matched")
+    aliases: tuple[str, ...] = Field(default=(), description="other spellings, other languages")
+    kind: Literal["ree", "policy", "actor", "penalty"] = Field(default="policy", description="which signal it adds to")
+    weight: float = Field(default=1.0, ge=-5, le=5, description="how much one match counts")
+    language: str | None = Field(default=None, description="ISO 639-1 code, when the term is language-specific")
 
 
 class RelevanceConfig(_Section):
-    threshold: float = Field(default=0.5, ge=0, le=1)
-    terms: tuple[WatchTerm, ...] = ()
-    exclude: tuple[str, ...] = ()  # phrases that make an article irrelevant
+    """The [relevance] table: the threshold and the user's own watchlist terms."""
+
+    threshold: float = Field(default=0.5, ge=0, le=1, description="articles.relevant is score >= threshold")
+    terms: tuple[WatchTerm, ...] = Field(default=(), description="[[relevance.terms]]: extra watchlist terms")
+    exclude: tuple[str, ...] = Field(default=(), description="phrases that make an article irrelevant")
 
 
 class DedupeConfig(_Section):
     """Duplicate detection and story clustering (see monitor/dedupe.py)."""
 
     near_duplicate: float = Field(default=0.6, ge=0.3, le=1, description="shingle Jaccard for a near copy")
-    story_window_days: int = Field(default=10, ge=1, le=365)
+    story_window_days: int = Field(default=10, ge=1, le=365,
+                                   description="how far apart two reports of one event can be (days)")
     story_threshold: float = Field(default=0.32, gt=0, le=1, description="score to join a story")
-    num_perm: int = Field(default=128, ge=16, le=512)  # MinHash signature length
-    shingle_words: int = Field(default=3, ge=1, le=10)
+    num_perm: int = Field(default=128, ge=16, le=512, description="MinHash signature length")
+    shingle_words: int = Field(default=3, ge=1, le=10, description="words per shingle for near copies")
 
 
 Digest = Literal["off", "hourly", "daily"]
@@ -123,12 +135,13 @@ Digest = Literal["off", "hourly", "daily"]
 class ChannelConfig(_Section):
     """One alert channel with its own options: an `[[alerts.channels]]` table."""
 
-    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
-    url: str | None = None  # an apprise URL; prefer url_env for URLs that hold tokens
-    url_env: str | None = None  # name of an environment variable holding the apprise URL
-    min_score: float | None = Field(default=None, ge=0, le=1)  # default: [alerts] min_score
-    digest: Digest | None = None  # default: [alerts] digest
-    format: Literal["auto", "text", "markdown", "html"] = "auto"  # auto: what the service renders best
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$", description="unique channel name")]
+    url: str | None = Field(default=None, description="an apprise URL; prefer url_env for URLs that hold tokens")
+    url_env: str | None = Field(default=None, description="name of an environment variable holding the apprise URL")
+    min_score: float | None = Field(default=None, ge=0, le=1, description="default: [alerts] min_score")
+    digest: Digest | None = Field(default=None, description="off | hourly | daily; default: [alerts] digest")
+    format: Literal["auto", "text", "markdown", "html"] = Field(
+        default="auto", description="auto: what the service renders best")
 
     @model_validator(mode="after")
     def _one_url(self) -> ChannelConfig:
@@ -138,19 +151,21 @@ class ChannelConfig(_Section):
 
 
 class AlertsConfig(_Section):
-    urls: tuple[str, ...] = ()
-    operator_urls: tuple[str, ...] = ()
-    channels: tuple[ChannelConfig, ...] = ()
-    console: bool = True
-    min_score: float = Field(default=0.0, ge=0, le=1)
-    digest: Digest = "off"
-    max_attempts: int = Field(default=5, ge=1, le=100)
-    timeout: float = Field(default=10.0, gt=0)
+    """The [alerts] table: where alerts go, how often, and how delivery retries."""
+
+    urls: tuple[str, ...] = Field(default=(), description="apprise URLs; secrets belong in REMON_ALERT_URLS")
+    operator_urls: tuple[str, ...] = Field(default=(), description="apprise URLs for source-health alerts")
+    channels: tuple[ChannelConfig, ...] = Field(default=(), description="[[alerts.channels]] with their own options")
+    console: bool = Field(default=True, description="print alerts on stdout")
+    min_score: float = Field(default=0.0, ge=0, le=1, description="alert only stories scoring at least this")
+    digest: Digest = Field(default="off", description="off | hourly | daily")
+    max_attempts: int = Field(default=5, ge=1, le=100, description="deliveries tried before an alert is failed")
+    timeout: float = Field(default=10.0, gt=0, description="seconds one delivery may take")
     backoff: float = Field(default=60.0, ge=0, description="seconds before the first retry; doubles")
-    max_backoff: float = Field(default=21600.0, ge=0)
-    atom_path: str = "data/stories.atom"
-    atom_entries: int = Field(default=50, ge=1, le=1000)
-    atom_title: str = "remon: rare-earth policy stories"
+    max_backoff: float = Field(default=21600.0, ge=0, description="longest wait between retries (seconds)")
+    atom_path: str = Field(default="data/stories.atom", description="the Atom feed of relevant stories")
+    atom_entries: int = Field(default=50, ge=1, le=1000, description="entries in the Atom feed")
+    atom_title: str = Field(default="remon: rare-earth policy stories", description="the Atom feed's title")
     health_failures: int = Field(default=3, ge=1, le=100, description="failed cycles in a row")
     health_min_pages: int = Field(default=5, ge=1, description="'used to return many' means at least this")
     health_yield_drop: float = Field(default=0.5, gt=0, lt=1, description="yield below this share of usual")
@@ -166,10 +181,12 @@ class AlertsConfig(_Section):
 
 
 class ScheduleConfig(_Section):
-    every: str = "1h"
-    jitter: int = Field(default=60, ge=0)
+    """The [schedule] table: how `remon schedule` paces crawls and deliveries."""
+
+    every: str = Field(default="1h", description="default crawl interval ('30m', '6h', '1d') or 5-field cron")
+    jitter: int = Field(default=60, ge=0, description="seconds of random delay added to each start")
     lock_wait: float = Field(default=0.0, ge=0, description="seconds a run waits for a busy source")
-    deliver_every: str = "1m"  # how often the daemon retries pending alerts and sends due digests
+    deliver_every: str = Field(default="1m", description="how often the daemon retries alerts and sends digests")
     stop_timeout: float = Field(default=20.0, gt=0, description="seconds a crawl gets to stop on SIGTERM")
 
     @field_validator("deliver_every")
@@ -188,9 +205,13 @@ class ScheduleConfig(_Section):
 
 
 class ServeConfig(_Section):
-    host: str = "127.0.0.1"
-    port: int = Field(default=8001, ge=1, le=65535)
+    """The [serve] table: where `remon serve` listens."""
+
+    host: str = Field(default="127.0.0.1", description="address Datasette binds to")
+    port: int = Field(default=8001, ge=1, le=65535, description="port Datasette listens on")
 
 
 class RedisConfig(_Section):
-    url: str = "redis://127.0.0.1:6379/0"
+    """The [redis] table: scale-out mode only."""
+
+    url: str = Field(default="redis://127.0.0.1:6379/0", description="the Redis server of scale-out workers")

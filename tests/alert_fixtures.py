@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from loopback import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 REMON = [sys.executable, "-m", "monitor"]
@@ -46,12 +46,6 @@ STORIES = {
            "separation facility in Texas. The rare earth policy aims to end reliance on Chinese processing of "
            "dysprosium and terbium, and the Pentagon said rare earth oxide output will begin next year."),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def write_story(folder: Path, key: str, name: str | None = None) -> Path:

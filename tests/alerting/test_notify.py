@@ -46,9 +46,8 @@ def test_masking_hides_every_secret_part() -> None:
 
 
 @pytest.mark.e2e
-def test_email_arrives_as_html_and_text_through_a_real_smtp_server() -> None:
-    with Mailbox() as mailbox:
-        apprise_send(Channel(name="mail", url=mailbox.url()), MESSAGE, timeout=5)
+def test_email_arrives_as_html_and_text_through_a_real_smtp_server(mailbox: Mailbox) -> None:
+    apprise_send(Channel(name="mail", url=mailbox.url()), MESSAGE, timeout=5)
     assert [m["Subject"] for m in mailbox.messages] == ["[remon] T"]
     parts = {p.get_content_type(): p.get_payload(decode=True).decode().strip() for p in mailbox.messages[0].walk()
              if not p.is_multipart()}
@@ -75,14 +74,10 @@ def test_refused_and_failing_webhooks_raise_secret_free_errors(caplog: pytest.Lo
 
 
 @pytest.mark.e2e
-def test_console_and_webhook_through_one_sender() -> None:
-    hook = Webhook().start()
+def test_console_and_webhook_through_one_sender(webhook: Webhook) -> None:
     stream = io.StringIO()
-    try:
-        send = make_sender(stream, timeout=2)
-        send(Channel(name="console"), MESSAGE)
-        send(Channel(name="hook", url=hook.url()), MESSAGE)
-    finally:
-        hook.stop()
+    send = make_sender(stream, timeout=2)
+    send(Channel(name="console"), MESSAGE)
+    send(Channel(name="hook", url=webhook.url()), MESSAGE)
     assert stream.getvalue() == "\nALERT plain\n"
-    assert [(m["title"], m["message"], m["type"]) for m in hook.received] == [("[remon] T", "plain", "info")]
+    assert [(m["title"], m["message"], m["type"]) for m in webhook.received] == [("[remon] T", "plain", "info")]

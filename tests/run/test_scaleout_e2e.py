@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import redis
 from fixture_site import FixtureSite
-from redis_fixtures import redis_url  # noqa: F401 - pytest fixture
 
 from monitor.config.load import load_config
 from monitor.flow import close_context, open_context
@@ -56,7 +55,7 @@ def site():
         yield running
 
 
-def test_two_workers_share_the_crawl_and_ingest_stores_it_once(tmp_path, site, redis_url):  # noqa: F811
+def test_two_workers_share_the_crawl_and_ingest_stores_it_once(tmp_path, site, redis_url):
     (tmp_path / "remon.toml").write_text(CONFIG.format(REDIS=redis_url, BASE=site.base_url), encoding="utf-8")
     workers = [remon(tmp_path, "worker", "--source", "news", "--log-file", str(tmp_path / f"w{i}.log"))
                for i in (1, 2)]
@@ -80,7 +79,7 @@ def test_two_workers_share_the_crawl_and_ingest_stores_it_once(tmp_path, site, r
     assert client.llen(PAGES_KEY) == 0
 
 
-def test_unfinished_and_bad_messages_after_a_killed_ingester(tmp_path, redis_url):  # noqa: F811
+def test_unfinished_and_bad_messages_after_a_killed_ingester(tmp_path, redis_url):
     (tmp_path / "remon.toml").write_text(CONFIG.format(REDIS=redis_url, BASE="http://127.0.0.1:9"),
                                          encoding="utf-8")
     config = load_config(str(tmp_path / "remon.toml"))

@@ -6,11 +6,11 @@ error naming the key, never a silently ignored setting.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from monitor.config.schedules import parse_interval, parse_schedule
 from monitor.sources.kinds import missing_location, source_kind
 
 
@@ -53,7 +53,6 @@ class CrawlConfig(CrawlSettings):
     parallel_sources: int = Field(default=4, ge=1, le=32, description="web sources crawled at once by `remon run`")
 
 
-_INTERVAL = re.compile(r"^\d+\s*[smhd]$")
 
 
 class SourceConfig(CrawlSettings):
@@ -91,9 +90,9 @@ class SourceConfig(CrawlSettings):
     @field_validator("schedule")
     @classmethod
     def _schedule_shape(cls, value: str | None) -> str | None:
-        if value is None or _INTERVAL.match(value.strip()) or len(value.split()) == 5:
-            return value
-        raise ValueError("schedule must be an interval like '30m', '6h', '1d' or a 5-field cron expression")
+        if value is not None:
+            parse_schedule(value)
+        return value
 
     @property
     def start_urls(self) -> tuple[str, ...]:
@@ -192,16 +191,14 @@ class ScheduleConfig(_Section):
     @field_validator("deliver_every")
     @classmethod
     def _deliver_shape(cls, value: str) -> str:
-        if _INTERVAL.match(value.strip()):
-            return value
-        raise ValueError("deliver_every must be an interval like '30s', '1m', '1h'")
+        parse_interval(value)
+        return value
 
     @field_validator("every")
     @classmethod
     def _every_shape(cls, value: str) -> str:
-        if _INTERVAL.match(value.strip()) or len(value.split()) == 5:
-            return value
-        raise ValueError("every must be an interval like '30m', '6h', '1d' or a 5-field cron expression")
+        parse_schedule(value)
+        return value
 
 
 class ServeConfig(_Section):

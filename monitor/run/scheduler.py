@@ -14,12 +14,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import signal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,38 +26,13 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config.load import Config, SourceConfig
+from monitor.config.schedules import Cron, Every, Schedule, parse_schedule
 from monitor.exit_codes import ExitCode
 
 log = logging.getLogger(__name__)
 
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # A job never overlaps itself, missed runs coalesce into one, and a late run still runs.
 JOB_OPTIONS: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
-
-
-@dataclass(frozen=True)
-class Every:
-    """A fixed interval between run starts."""
-
-    seconds: int
-
-
-@dataclass(frozen=True)
-class Cron:
-    """A 5-field cron expression, evaluated in UTC."""
-
-    expression: str
-
-
-Schedule = Every | Cron
-
-
-def parse_schedule(spec: str) -> Schedule:
-    """'30m', '6h', '1d', '10s' or a 5-field cron expression (validated by the config already)."""
-    match = re.fullmatch(r"(\d+)\s*([smhd])", spec.strip())
-    if match:
-        return Every(max(1, int(match.group(1)) * UNITS[match.group(2)]))
-    return Cron(spec.strip())
 
 
 def source_schedule(source: SourceConfig, config: Config) -> Schedule:

@@ -14,16 +14,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.config.load import parse_config
-from monitor.run.scheduler import (
-    Cron,
-    Daemon,
-    Every,
-    build_scheduler,
-    crontab_weekdays,
-    is_due,
-    next_due,
-    parse_schedule,
-)
+from monitor.config.schedules import Cron, Every, parse_schedule
+from monitor.run.scheduler import Daemon, build_scheduler, crontab_weekdays, is_due, next_due
 
 NOW = datetime(2025, 3, 4, 10, 30, tzinfo=UTC)
 

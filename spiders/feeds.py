@@ -1,17 +1,28 @@
-"""The `feed` spider: RSS 2.0, RSS 1.0 and Atom (search feeds included); follows each entry's link."""
+"""The `feed` spider: RSS 2.0, RSS 1.0 and Atom (search feeds included); follows each entry's link.
+
+News-search entries are first resolved to the publisher's URL (spiders/decoding.py). A page
+the publisher refuses (401/402/403/451) is still handed on as a `Page`, so the processing path
+can store its entry headline only.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 
 from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
-from spiders.entries import parse_feed
+from monitor.models import Page
+from monitor.stages.headline import REFUSED_STATUSES
+from spiders.decoding import AggregatorDecoding
+from spiders.entries import LinkEntry, parse_feed
 from spiders.listings import ListingSpider
 
 
-class FeedSpider(ListingSpider):
+class FeedSpider(AggregatorDecoding, ListingSpider):
     """Fetch the feed conditionally, then each entry's page not yet stored, with the entry as hints."""
 
     name = "feed"
@@ -27,4 +38,22 @@ class FeedSpider(ListingSpider):
             return
         entries = parse_feed(body, response.url)
         self.logger.info("feed %s: %d entries", response.url, len(entries))
-        yield from self.page_requests(entries)
+        ready, pending = self.resolve_links(entries)
+        yield from self.page_requests(ready)
+        yield from self.decode_requests(pending, response.url)
+
+    def page_request(self, entry: LinkEntry, **meta: Any) -> Request:
+        return super().page_request(entry, **meta).replace(errback=self.on_page_error)
+
+    def on_page_error(self, failure: Failure) -> Iterator[Page]:
+        """A refused page becomes a Page anyway (its entry may be stored headline only); others are errors."""
+        if failure.check(HttpError) and failure.value.response.status in REFUSED_STATUSES:
+            self.crawler.stats.inc_value("remon/refused")
+            yield self.page_item(failure.value.response)
+            return
+        self.on_error(failure)
+
+    def closed(self, reason: str) -> None:
+        if self.crawler.stats.get_value("remon/decode/failed"):  # re-read the listing next cycle to retry
+            self.seen_states = [replace(state, etag=None, last_modified=None) for state in self.seen_states]
+        super().closed(reason)

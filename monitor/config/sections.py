@@ -65,6 +65,12 @@ class SourceConfig(CrawlSettings):
     schedule: str | None = None  # '30m', '6h', '1d' or a 5-field cron expression
     enabled: bool = True
     language: str | None = None
+    news_base_url: str | None = Field(
+        default=None, pattern=r"^https?://",
+        description="where this source's aggregator lives for link decoding (default https://news.google.com); "
+                    "links on its host are decoded like Google News / Bing links")
+    max_decodes: int = Field(default=60, ge=0, le=1000,
+                             description="aggregator links decoded online per cycle (two requests each)")
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:

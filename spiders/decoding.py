@@ -111,6 +111,7 @@ class AggregatorDecoding(SourceSpider):
         save_decoded(self.open_archive(), link.key, link.aggregator, self.source.name, link.entry.url, url,
                      now_stamp())
         self.count("online")
+        self.crawler.stats.inc_value("remon/check/resolved")
         yield from self.page_requests([publisher_entry(link.entry, url)])
 
     def decode_error(self, failure: Failure) -> None:
@@ -123,4 +124,5 @@ class AggregatorDecoding(SourceSpider):
         save_failure(self.open_archive(), link.key, link.aggregator, self.source.name, link.entry.url, reason,
                      now_stamp())
         self.count("failed")
-        self.crawler.stats.set_value("remon/decode/last_error", f"{reason} <{link.entry.url}>")
+        if not self.crawler.stats.get_value("remon/decode/first_error"):
+            self.crawler.stats.set_value("remon/decode/first_error", f"decoding: {reason} <{link.entry.url}>")

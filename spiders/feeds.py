@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 
 from monitor.models import Page
 from monitor.stages.headline import REFUSED_STATUSES
+from spiders.base import failure_reason
 from spiders.decoding import AggregatorDecoding
 from spiders.entries import LinkEntry, parse_feed
 from spiders.listings import ListingSpider
@@ -30,7 +31,21 @@ class FeedSpider(AggregatorDecoding, ListingSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.source.start_urls:
-            yield self.listing_request(url, self.parse_feed)
+            if self.checking:  # `remon sources check`: the whole listing, unconditionally
+                yield Request(url, callback=self.parse_feed, errback=self.listing_failed, dont_filter=True,
+                              meta={"remon_listing": url})
+            else:
+                yield self.listing_request(url, self.parse_feed)
+
+    @property
+    def checking(self) -> bool:
+        return bool(self.settings.get("MONITOR_CHECK"))
+
+    def listing_failed(self, failure: Failure) -> None:
+        self.crawler.stats.inc_value("remon/check/listing_errors")
+        reason = failure_reason(failure) or f"refused: {failure.value}"
+        self.crawler.stats.set_value("remon/check/listing_error", f"listing {reason} <{failure.request.url}>")  # type: ignore[attr-defined]
+        self.on_error(failure)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         body = self.listing_body(response)
@@ -39,6 +54,8 @@ class FeedSpider(AggregatorDecoding, ListingSpider):
         entries = parse_feed(body, response.url)
         self.logger.info("feed %s: %d entries", response.url, len(entries))
         ready, pending = self.resolve_links(entries)
+        self.crawler.stats.inc_value("remon/check/listed", len(entries))
+        self.crawler.stats.inc_value("remon/check/resolved", len(ready))
         yield from self.page_requests(ready)
         yield from self.decode_requests(pending, response.url)
 
@@ -54,6 +71,8 @@ class FeedSpider(AggregatorDecoding, ListingSpider):
         self.on_error(failure)
 
     def closed(self, reason: str) -> None:
+        if self.checking:  # a check leaves the listing's validators as they were
+            self.seen_states = []
         if self.crawler.stats.get_value("remon/decode/failed"):  # re-read the listing next cycle to retry
             self.seen_states = [replace(state, etag=None, last_modified=None) for state in self.seen_states]
         super().closed(reason)

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from news_fixtures import CONSENT, REFUSED, SHELL, STORIES, UPGRADED, FakeGoogleNews, Publishers
 
+from monitor.cli.main import main
+from monitor.exit_codes import ExitCode
 from monitor.run.crawl import run_crawl
 from monitor.stages.profile import outlet_of
 
@@ -25,8 +27,8 @@ path = "remon.db"
 [crawl]
 delay = 0
 autothrottle = false
-timeout = 2
-retries = 0
+timeout = 10
+retries = 1
 
 [[sources]]
 name = "gnews"
@@ -55,8 +57,9 @@ def configure(tmp_path: Path, google: FakeGoogleNews) -> str:
 
 
 def crawl(config: str, source: str, tmp_path: Path) -> int:
+    runs = len(list(tmp_path.glob(f"{source}-*.log")))
     return run_crawl(config, source, settings={"MONITOR_RETRY_BACKOFF": "0.05"}, timeout=90,
-                     log_file=str(tmp_path / f"{source}.log"))
+                     log_file=str(tmp_path / f"{source}-{runs + 1}.log"))
 
 
 def query(tmp_path: Path, sql: str, args: tuple = ()) -> list[dict]:
@@ -117,3 +120,19 @@ def test_bing_apiclick_links_are_fetched_at_the_publisher(tmp_path, news):
     rows = query(tmp_path, "select url, text_source, relevant from articles")
     assert rows == [{"url": publishers.url(STORIES[1]), "text_source": "page", "relevant": 1}]
     assert "/news/apiclick.aspx" not in google.paths()
+
+
+def test_sources_check_reports_each_source_in_one_line(tmp_path, news, capsys):
+    google, _ = news
+    config = configure(tmp_path, google)
+    with open(config, "a", encoding="utf-8") as extra:  # a listing nobody answers for
+        extra.write('\n[[sources]]\nname = "gone"\nkind = "feed"\nurl = "http://127.0.0.1:9/feed.rss"\n')
+    assert main(["sources", "check", "--config", config]) == ExitCode.FAULT
+    lines = dict(line.split(": ", 1) for line in capsys.readouterr().out.splitlines())
+    assert lines["gnews"].startswith("ok: 5 listed, 5 resolve to article links (0 already stored, 0 not decoded); "
+                                     "5 fetched: 2 fetchable, 3 headline-only, 0 not articles")
+    assert lines["bing"].startswith("ok: 1 listed, 1 resolve to article links")
+    assert lines["gone"].startswith("UNREACHABLE: 0 listed") and "127.0.0.1:9" in lines["gone"]
+    assert query(tmp_path, "select count(*) as n from articles")[0]["n"] == 0  # a check stores nothing
+    assert query(tmp_path, "select count(*) as n from fetch_state")[0]["n"] == 0
+    assert main(["sources", "check", "gnews", "--config", config]) == ExitCode.OK

@@ -15,6 +15,9 @@ from monitor.models import Article, Page, Rejected
 from monitor.stages.urls import canonical_url
 
 REFUSED_STATUSES = frozenset({401, 402, 403, 451})
+REFUSALS = frozenset({"refused", "consent-wall"})
+# a page in which no article was found: a JavaScript shell, a paywall stub, a cookie wall
+NO_ARTICLE = frozenset({"empty", "too-short", "not-article"})
 # where sites send a crawler instead of the article (consent walls); matched against the final URL
 _CONSENT_URL = re.compile(
     r"^https?://(consent\.|guce\.|privacy\.|gdpr\.)|/(consent|cookie-?consent|gdpr|privacy-gate)(/|\?|$)",
@@ -66,10 +69,16 @@ def refusal(page: Page) -> Rejected | None:
 
 
 def headline_article(page: Page, why: Rejected) -> Article | None:
-    """The listing entry of a page that could not be read, as a headline-only article; None when
-    the page came from no listing entry (no title or link to stand for it)."""
+    """The listing entry of a page that could not be read, as a headline-only article.
+
+    Any feed entry stands for a page that refused us; a page with no article in it is taken as
+    withheld only when a news search listed it as an outlet's article (the entry names the outlet):
+    a plain feed may link tag pages and images, which are rightly rejected. None otherwise.
+    """
     hints = page.hints
     if not hints.title or not hints.link:
+        return None
+    if why.reason not in REFUSALS and not (why.reason in NO_ARTICLE and hints.outlet):
         return None
     title, outlet = split_outlet(hints.title, hints.outlet)
     return Article(

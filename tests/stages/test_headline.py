@@ -59,6 +59,15 @@ def test_headline_article_from_the_entry():
     assert headline_article(page(403, title="x"), Rejected("fetch", "refused")) is None  # no listing link
 
 
+def test_only_withheld_pages_fall_back():
+    shell = Rejected("extract", "not-article")
+    plain = page(title="Rare earth tag page", link="https://outlet.example/tag/x")
+    assert headline_article(plain, shell) is None  # a plain feed's tag page stays rejected
+    searched = page(title="India restricts rare earth exports - Mint", outlet="Mint", link="https://m.example/a")
+    assert headline_article(searched, shell) is not None  # a news search said it is Mint's article
+    assert headline_article(searched, Rejected("extract", "binary")) is None
+
+
 def test_headline_text_keeps_a_real_summary():
     assert headline_text("Title here", "Beijing adds licences.", None) == "Title here. Beijing adds licences."
     assert headline_text("Title here", None, None) == "Title here"

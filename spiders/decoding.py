@@ -119,10 +119,14 @@ class AggregatorDecoding(SourceSpider):
         self.decode_failed(link, failure_reason(failure) or f"refused: {failure.value}")
 
     def decode_failed(self, link: PendingLink, reason: str) -> None:
-        """Recorded, counted, retried next cycle (the listing is re-read: its validators are not kept)."""
+        """Recorded, counted, retried next cycle; never stops the crawl."""
         self.logger.warning("could not decode %s: %s", link.entry.url, reason)
         save_failure(self.open_archive(), link.key, link.aggregator, self.source.name, link.entry.url, reason,
                      now_stamp())
         self.count("failed")
+        # counted as a failed request: the run shows it, source health sees a protocol change, and the
+        # listing's validators are not kept, so the next cycle re-reads the listing and retries
+        self.crawler.stats.inc_value("remon/errors")
+        self.crawler.stats.set_value("remon/last_error", f"decoding: {reason} <{link.entry.url}>")
         if not self.crawler.stats.get_value("remon/decode/first_error"):
             self.crawler.stats.set_value("remon/decode/first_error", f"decoding: {reason} <{link.entry.url}>")

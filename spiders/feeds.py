@@ -8,7 +8,6 @@ can store its entry headline only.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from typing import Any
 
 from scrapy.http import Request, Response
@@ -73,6 +72,4 @@ class FeedSpider(AggregatorDecoding, ListingSpider):
     def closed(self, reason: str) -> None:
         if self.checking:  # a check leaves the listing's validators as they were
             self.seen_states = []
-        if self.crawler.stats.get_value("remon/decode/failed"):  # re-read the listing next cycle to retry
-            self.seen_states = [replace(state, etag=None, last_modified=None) for state in self.seen_states]
         super().closed(reason)

@@ -195,6 +195,7 @@ class FakeGoogleNews(_Server):
         self.publishers = publishers
         self.tokens: dict[str, str] = {}  # new token -> publisher URL
         self.batch_bodies: list[str] = []
+        self.refuse: set[str] = set()  # publisher URLs batchexecute will not give out (an error row instead)
 
     def token(self, story: Story) -> str:
         url = self.publishers.url(story)
@@ -249,6 +250,8 @@ class FakeGoogleNews(_Server):
         token, timestamp, signature = inner[2], inner[3], inner[4]
         if token not in self.tokens or signature != self.signature(token) or timestamp != 1735689600:
             return None
+        if self.tokens[token] in self.refuse:
+            return b")]}'\n\n" + json.dumps([["wrb.fr", "Fbv4je", None, None, None, [3], "generic"]]).encode()
         payload = json.dumps(["garturlres", self.tokens[token], 1])
         rows = json.dumps([["wrb.fr", "Fbv4je", payload, None, None, None, "generic"], ["di", 42],
                            ["af.httprm", 41, "-4139373418702311730", 23]])

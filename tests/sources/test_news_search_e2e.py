@@ -113,6 +113,25 @@ def test_google_news_entries_end_under_their_publishers(tmp_path, news):
     assert len(query(tmp_path, "select id from articles")) == len(STORIES)
 
 
+def test_a_failed_decoding_is_recorded_and_retried_next_cycle(tmp_path, news):
+    google, publishers = news
+    config = configure(tmp_path, google)
+    eu = publishers.url(STORIES[1])
+    google.refuse.add(eu)
+    assert crawl(config, "gnews", tmp_path) == 0  # not fatal
+    assert eu not in {row["url"] for row in query(tmp_path, "select url from articles")}
+    failed = query(tmp_path, "select attempts, error from aggregator_links where publisher_url is null")
+    assert failed == [{"attempts": 1, "error": "no garturlres URL in the batchexecute answer"}]
+    run = query(tmp_path, "select status, errors, error from runs order by id desc limit 1")[0]
+    assert (run["status"], run["errors"]) == ("ok", 1) and "decoding" in run["error"]
+    google.refuse.clear()
+    google.batch_bodies.clear()
+    assert crawl(config, "gnews", tmp_path) == 0
+    assert len(google.batch_bodies) == 1  # only the failed link is decoded again
+    assert eu in {row["url"] for row in query(tmp_path, "select url from articles")}
+    assert query(tmp_path, "select count(*) as n from aggregator_links where publisher_url is null")[0]["n"] == 0
+
+
 def test_bing_apiclick_links_are_fetched_at_the_publisher(tmp_path, news):
     google, publishers = news
     config = configure(tmp_path, google)

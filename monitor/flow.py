@@ -16,12 +16,14 @@ from monitor.stages.analyse import analyse
 from monitor.stages.clean import clean
 from monitor.stages.dedupe import band_keys, decide, fingerprint, index_settings, text_fingerprint
 from monitor.stages.extract import extract
+from monitor.stages.headline import headline_article, refusal
 from monitor.stages.profile import article_profile, merge_profiles, weighted
 from monitor.stages.urls import canonical_url
 from monitor.stages.watchlist import Watchlist, build_watchlist
 from monitor.store import Archive, find_stored, open_archive, save_processed
 from monitor.store.archive import iter_raw_pages, raw_page_changed, update_analysis
 from monitor.store.candidates import find_candidates, term_idf
+from monitor.store.headlines import is_headline_only, record_headline_attempt, upgrade_headline
 from monitor.store.lsh import ensure_index
 
 log = logging.getLogger(__name__)
@@ -58,13 +60,17 @@ def close_context(context: FlowContext) -> None:
 
 
 def analyse_page(page: Page, context: FlowContext) -> tuple[Article, Analysis] | Rejected:
-    """Extract, clean and analyse a page: the stages that need no archive."""
-    extracted = extract(page)
-    if isinstance(extracted, Rejected):
-        return extracted
-    article = clean(extracted)
+    """Extract, clean and analyse a page: the stages that need no archive. A page that cannot be
+    read (refused, consent wall, no article in it) falls back to its listing entry, headline only."""
+    article = refusal(page) or extract(page)
+    if not isinstance(article, Rejected):
+        article = clean(article)
     if isinstance(article, Rejected):
-        return article
+        headline = headline_article(page, article)
+        if headline is None:
+            return article
+        log.debug("headline only %s: %s", headline.url, article.reason)
+        article = headline
     return article, analyse(article, context.watchlist)
 
 
@@ -75,7 +81,9 @@ def process_page(page: Page, context: FlowContext, now: str, refresh: bool = Fal
     is extracted and analysed again and its article updated in place (same story).
     """
     page_key = canonical_url(page.url)
-    known = find_stored(context.archive, page_key)
+    known = find_stored(context.archive, page_key) or stored_headline(page, context)
+    if known is not None and is_headline_only(context.archive, known.article_id):
+        return upgrade_known(page, known, context, now)
     if known is not None:
         return refresh_known(page, known, context, now) if refresh else known
     analysed = analyse_page(page, context)
@@ -105,11 +113,33 @@ def refresh_known(page: Page, known: Stored, context: FlowContext, now: str) -> 
     if not raw_page_changed(context.archive, known.article_id, page.body):
         return known
     analysed = analyse_page(page, context)
-    if isinstance(analysed, Rejected):
+    if isinstance(analysed, Rejected) or analysed[0].text_source == "feed":
         return known  # the new version is not an article (an error page): keep the stored one
     article, analysis = analysed
     update_analysis(context.archive, known.article_id, article, analysis, context.channels, now, page=page)
     log.info("updated %s: the page changed since it was stored", page.url)
+    return replace(known, relevant=analysis.relevant, score=analysis.score)
+
+
+def stored_headline(page: Page, context: FlowContext) -> Stored | None:
+    """The headline-only article stored under the link the listing gave, when the page came from
+    elsewhere (a redirect): the page may be its full text."""
+    if not page.hints.link:
+        return None
+    known = find_stored(context.archive, canonical_url(page.hints.link))
+    return known if known is not None and is_headline_only(context.archive, known.article_id) else None
+
+
+def upgrade_known(page: Page, known: Stored, context: FlowContext, now: str) -> Outcome:
+    """A headline-only article's page fetched again: upgraded in place when it now has the text."""
+    analysed = analyse_page(page, context)
+    if isinstance(analysed, Rejected) or analysed[0].text_source == "feed":
+        record_headline_attempt(context.archive, known.article_id, now)
+        return known
+    article, analysis = analysed
+    upgrade_headline(context.archive, known.article_id, page, article, analysis,
+                     fingerprint(article, context.dedupe), context.channels, now)
+    log.info("upgraded %s: the full page replaced its headline", page.url)
     return replace(known, relevant=analysis.relevant, score=analysis.score)
 
 
@@ -129,6 +159,9 @@ def reprocess(context: FlowContext, now: str) -> ReprocessReport:
             rejected += 1
             continue
         article, analysis = analysed
+        if article.text_source == "feed" and not is_headline_only(context.archive, article_id):
+            rejected += 1  # never replace stored text by a headline
+            continue
         articles += 1
         changed += int(update_analysis(context.archive, article_id, article, analysis, context.channels, now))
     return ReprocessReport(articles=articles, changed_relevance=changed, rejected=rejected)

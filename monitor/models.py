@@ -22,6 +22,8 @@ class PageHints:
     published_source: str | None = None
     summary: str | None = None
     author: str | None = None
+    outlet: str | None = None  # the publisher the listing names (a news-search feed's <source>)
+    link: str | None = None  # the article URL the listing gave (decoded from an aggregator link)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Article:
     site_name: str | None = None
     language: str | None = None
     description: str | None = None
+    text_source: str = "page"  # 'page' (extracted) or 'feed' (headline only: the listing entry)
 
 
 @dataclass(frozen=True)

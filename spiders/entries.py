@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from lxml import etree
@@ -17,6 +17,7 @@ from w3lib.html import remove_tags, replace_entities
 
 from monitor.models import PageHints
 from monitor.stages.dates import iso_day, struct_day
+from monitor.stages.headline import split_outlet
 
 _SPACE = re.compile(r"\s+")
 NEWS_NS = "google.com/schemas/sitemap-news"
@@ -56,15 +57,29 @@ def parse_feed(body: bytes, base_url: str) -> tuple[LinkEntry, ...]:
         if not link or not str(link).startswith(("http://", "https://", "/")):
             continue
         day = struct_day(item.get("published_parsed") or item.get("updated_parsed"))
+        title, outlet = split_outlet(plain_text(item.get("title")) or "", entry_outlet(item))
+        url = urljoin(base_url, str(link).strip())
         hints = PageHints(
-            title=plain_text(item.get("title")),
+            title=title or None,
             published=day,
             published_source="feed" if day else None,
             summary=plain_text(item.get("summary")),
             author=item.get("author") or None,
+            outlet=outlet,
+            link=url,
         )
-        entries.append(LinkEntry(url=urljoin(base_url, str(link).strip()), hints=hints))
+        entries.append(LinkEntry(url=url, hints=hints))
     return tuple(entries)
+
+
+def entry_outlet(item: dict) -> str | None:
+    """The publisher a news-search item names: `<source url=...>Name</source>` (its name, else its host)."""
+    source = item.get("source") or {}
+    name = plain_text(source.get("title"))
+    if name:
+        return name
+    host = urlsplit(source.get("href") or "").hostname or ""
+    return host.removeprefix("www.") or None
 
 
 def _local(tag: object) -> str:

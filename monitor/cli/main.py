@@ -82,7 +82,8 @@ Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
 def _extension_commands() -> dict[str, Register]:
     """Commands whose modules register their own sub-parsers (alerts, schedule, serve)."""
     registered: dict[str, Register] = {}
-    for module_name in ("monitor.cli.alerts", "monitor.cli.schedule", "monitor.cli.serve", "monitor.cli.scale"):
+    for module_name in ("monitor.cli.alerts", "monitor.cli.schedule", "monitor.cli.serve", "monitor.cli.scale",
+                        "monitor.cli.sources"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as error:

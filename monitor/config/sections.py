@@ -74,6 +74,12 @@ class SourceConfig(CrawlSettings):
     enabled: bool = Field(default=True, description="false keeps the source in the file but skips it")
     language: str | None = Field(default=None,
                                  description="the source's language, a hint for pages that declare none")
+    news_base_url: str | None = Field(
+        default=None, pattern=r"^https?://",
+        description="where this source's aggregator lives for link decoding (default https://news.google.com); "
+                    "links on its host are decoded like Google News / Bing links")
+    max_decodes: int = Field(default=60, ge=0, le=1000,
+                             description="aggregator links decoded online per cycle (two requests each)")
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:

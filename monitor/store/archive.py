@@ -11,10 +11,12 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from monitor.clock import now_stamp, stamp
 from monitor.hashing import sha256_hex
 from monitor.models import (
     Analysis,
@@ -78,15 +80,31 @@ def find_stored(archive: Archive, canonical_url: str) -> Stored | None:
 
 
 def known_urls(archive: Archive, canonical_urls: list[str]) -> set[str]:
-    """Which of these canonical URLs are already stored (as articles or raw pages)."""
+    """Which of these canonical URLs are already stored (as articles or raw pages), less the
+    headline-only articles due for another try at their full page."""
     found: set[str] = set()
+    retry_before, first_after = headline_retry_window(now_stamp())
     for start in range(0, len(canonical_urls), 500):
         chunk = canonical_urls[start:start + 500]
         marks = ",".join("?" * len(chunk))
         for table in ("articles", "raw_pages"):
             found.update(row["canonical_url"] for row in archive.db.query(
                 f"select canonical_url from {table} where canonical_url in ({marks})", chunk))
+        found.difference_update(row["canonical_url"] for row in archive.db.query(
+            f"""select a.canonical_url from articles a join raw_pages r on r.id = a.raw_page_id
+                where a.canonical_url in ({marks}) and a.text_source = 'feed'
+                  and r.fetched_at < ? and a.fetched_at > ?""", [*chunk, retry_before, first_after]))
     return found
+
+
+HEADLINE_RETRY_HOURS = 6  # a headline-only article's page is tried again after this long ...
+HEADLINE_RETRY_DAYS = 3  # ... for this many days after it was first stored
+
+
+def headline_retry_window(now: str) -> tuple[str, str]:
+    """(last try before, first stored after): the headline-only articles whose page is due again."""
+    moment = datetime.fromisoformat(now.replace("Z", "+00:00"))
+    return (stamp(moment - timedelta(hours=HEADLINE_RETRY_HOURS)), stamp(moment - timedelta(days=HEADLINE_RETRY_DAYS)))
 
 
 def save_processed(archive: Archive, page: Page, article: Article, analysis: Analysis,
@@ -154,7 +172,7 @@ def _insert_article(db: Database, article: Article, analysis: Analysis, fingerpr
         "relevant": int(analysis.relevant), "score": round(analysis.score, 4),
         "reasons": reasons_json(analysis), "story_reason": decision.reason,
         "duplicate_of": decision.duplicate_of, "minhash": pack_minhash(fingerprint.minhash),
-        "raw_page_id": raw_id,
+        "raw_page_id": raw_id, "text_source": article.text_source,
     }
     return insert_row(db, "articles", row)
 

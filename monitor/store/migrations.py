@@ -222,6 +222,26 @@ def m006_story_profiles(db: Database) -> None:
     db.execute("CREATE INDEX idx_articles_duplicate_of ON articles(duplicate_of)")
 
 
+@migrations()
+def m_issue15_aggregators(db: Database) -> None:
+    """Decoded aggregator links (decoded once, failures retried) and headline-only articles."""
+    db.execute(
+        """
+        CREATE TABLE aggregator_links (
+            key TEXT PRIMARY KEY,            -- '<aggregator>:<token>', e.g. 'google-news:CBMi...'
+            aggregator TEXT NOT NULL,
+            source TEXT NOT NULL,
+            link TEXT NOT NULL,              -- the link as the listing gave it
+            publisher_url TEXT,              -- NULL until decoded
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,                      -- why the last attempt failed
+            checked_at TEXT NOT NULL
+        )"""
+    )
+    # 'page': text extracted from the article page; 'feed': headline only (the listing entry)
+    db.execute("ALTER TABLE articles ADD COLUMN text_source TEXT NOT NULL DEFAULT 'page'")
+
+
 def apply_migrations(db: Database) -> None:
     """Bring a database up to the current schema; safe to call on every start."""
     migrations.apply(db)

@@ -128,7 +128,8 @@ def test_rss2_entries_carry_hints():
         "/news/eu-critical-raw-materials-act-stockpiles.html", "/news/lithium-prices-slide.html"]
     assert entries[0].hints == PageHints(
         title="China tightens rare earth export controls", published="2024-05-17", published_source="feed",
-        summary="Beijing adds licensing rules for dysprosium and terbium exports.", author="Li Wei")
+        summary="Beijing adds licensing rules for dysprosium and terbium exports.", author="Li Wei",
+        link=entries[0].url)
 
 
 def test_atom_and_rss1_entries():

@@ -115,6 +115,7 @@ class DedupeConfig(_Section):
 
 
 Digest = Literal["off", "hourly", "daily"]
+Updates = Literal["off", "daily", "each"]
 
 
 class ChannelConfig(_Section):
@@ -126,6 +127,8 @@ class ChannelConfig(_Section):
     min_score: float | None = Field(default=None, ge=0, le=1)  # default: [alerts] min_score
     digest: Digest | None = None  # default: [alerts] digest
     format: Literal["auto", "text", "markdown", "html"] = "auto"  # auto: what the service renders best
+    updates: Updates | None = Field(default=None,
+                                    description="story updates on this channel; default: [alerts] updates")
 
     @model_validator(mode="after")
     def _one_url(self) -> ChannelConfig:
@@ -141,6 +144,9 @@ class AlertsConfig(_Section):
     console: bool = True
     min_score: float = Field(default=0.0, ge=0, le=1)
     digest: Digest = "off"
+    updates: Updates = Field(default="daily", description=(
+        "tell alerted readers when a story gains a report in a new language, a new figure or an official "
+        "source: 'off', 'daily' (at most one update per story a day) or 'each' (one per article that changes it)"))
     max_attempts: int = Field(default=5, ge=1, le=100)
     timeout: float = Field(default=10.0, gt=0)
     backoff: float = Field(default=60.0, ge=0, description="seconds before the first retry; doubles")
@@ -187,6 +193,9 @@ class ScheduleConfig(_Section):
 class ServeConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8001, ge=1, le=65535)
+    public_url: str | None = Field(default=None, description=(
+        "where readers reach the served archive, e.g. 'https://remon.example.org'; when set, every alert "
+        "links to its story page there"))
 
 
 class RedisConfig(_Section):

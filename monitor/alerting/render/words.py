@@ -68,7 +68,7 @@ def _ranked_terms(articles: tuple[DigestArticle, ...], kinds: tuple[str, ...]) -
             for reason in article.reasons:
                 if reason.kind in kinds:
                     weight[reason.term] += reason.weight
-    return [term for term, _ in sorted(weight.items(), key=lambda item: (-item[1], item[0]))]
+    return [plain(term) for term, _ in sorted(weight.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def action_parts(articles: tuple[DigestArticle, ...], entities: tuple[DigestEntity, ...]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from monitor.alerting.channels import configured_channels, operator_channels
 from monitor.alerting.delivery import (
     DeliveryPolicy,
+    Message,
     deliver_pending,
     digest_cutoff,
     next_attempt,

@@ -50,7 +50,7 @@ def test_email_and_webhook_each_receive_the_story_alert(tmp_path: Path) -> None:
         hook.stop()
     assert done.returncode == 0, done.stderr
     db = tmp_path / "data/remon.db"
-    _, title, score, date = story_row(db, "japan")
+    _, title, _, date = story_row(db, "japan")
     link = (tmp_path / "seeds/japan.txt").resolve().as_uri()
     assert [m["Subject"] for m in mailbox.messages] == [f"[remon] {title}"]
     parts = {p.get_content_type(): p.get_payload(decode=True).decode() for p in mailbox.messages[0].walk()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from html.parser import HTMLParser
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 import apprise

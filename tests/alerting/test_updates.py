@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
+
+import pytest
+from alert_fixtures import STORIES, Webhook, remon, rows, start_remon, wait_until, write_config, write_story
 
 from monitor.alerting.channels import configured_channels
 from monitor.alerting.delivery import DeliveryPolicy, Message, deliver_pending
@@ -100,3 +106,37 @@ def test_updates_setting_reaches_every_channel() -> None:
         {"name": "desk", "url": "json://b.example/h", "updates": "off"}]}})
     assert [c.updates for c in configured_channels(config)] == ["each", "each", "off"]
     assert parse_config({}).alerts.updates == "daily" and parse_config({}).serve.public_url is None
+
+
+@pytest.mark.e2e
+def test_update_survives_sigkill_and_is_delivered_once(tmp_path: Path) -> None:
+    """`remon run` alerts a story; a later report adds a figure; the run delivering the update is SIGKILLed
+    while the webhook hangs; the next run delivers the update exactly once."""
+    write_story(tmp_path / "seeds", "japan")
+    write_config(tmp_path, "console = false\ntimeout = 60\nbackoff = 0\n")
+    hook = Webhook().start()
+    env = {"REMON_ALERT_URLS": hook.url()}
+    try:
+        assert remon("run", cwd=tmp_path, env=env).returncode == 0
+        title, body = STORIES["japan"]
+        (tmp_path / "seeds/japan-update.txt").write_text(
+            f"{title}\n\n{body} The stockpile will hold 4,200 tonnes of dysprosium oxide.\n\n{body}\n")
+        hook.mode = "hang"
+        process = start_remon("run", cwd=tmp_path, env=env, log=tmp_path / "killed.log")
+        wait_until(lambda: hook.hits >= 2, what="the update delivery to start")
+        os.kill(process.pid, signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        hook.stop()
+    db = tmp_path / "data/remon.db"
+    assert [(k[:7], s) for k, s in rows(db, "select kind, status from alerts order by id")] == \
+        [("story", "sent"), ("update:", "pending")]
+    hook.mode = "ok"
+    hook.start()
+    try:
+        assert remon("run", cwd=tmp_path, env=env).returncode == 0
+        remon("run", cwd=tmp_path, env=env)
+    finally:
+        hook.stop()
+    updates = [m for m in hook.received if m["title"].startswith("[remon] update: ")]
+    assert len(updates) == 1 and "new figure: 4,200 tonnes" in updates[0]["message"]

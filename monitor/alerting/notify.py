@@ -83,8 +83,11 @@ def wanted_format(channel: Channel, native: object) -> str:
     """The channel's chosen body format, or the service's own preferred one on 'auto'."""
     if channel.format in FORMATS:
         return channel.format
-    preferred = native[0] if isinstance(native, (tuple, list)) and native else native
-    return next((name for name, f in FORMATS.items() if f == preferred), "text")
+    offered = tuple(native) if isinstance(native, (tuple, list)) else (native,)
+    preferred = next((name for name, f in FORMATS.items() if offered and f == offered[0]), "text")
+    if preferred == "html" and apprise.NotifyFormat.MARKDOWN in offered:
+        return "markdown"  # chat services (Telegram) take a few HTML tags only: an email's layout would break
+    return preferred
 
 
 def pick_body(channel: Channel, message: Message, service: object) -> Fitted:

@@ -29,7 +29,7 @@ def test_pick_body_follows_the_channel_then_the_service() -> None:
     telegram = apprise.Apprise.instantiate("tgram://123456789:abcdefg_hijklmnopqrstuvwxyz123456/12345")
     discord = apprise.Apprise.instantiate("discord://1234/abcdefabcdef")
     webhook = apprise.Apprise.instantiate("json://127.0.0.1/hook")
-    assert pick_body(auto, MESSAGE, telegram) == Fitted("[remon] T", "<b>html</b>", "html")  # its own first choice
+    assert pick_body(auto, MESSAGE, telegram) == Fitted("", "**md**", "markdown")  # chat: Markdown, no title
     assert pick_body(auto, MESSAGE, webhook) == Fitted("[remon] T", "plain", "text")
     forced = Channel(name="x", url="json://h", format="markdown")
     assert pick_body(forced, MESSAGE, discord) == Fitted("[remon] T", "**md**", "markdown")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from monitor.alerting.render.message import Message
 from monitor.alerting.render.safe import cut_words
 
-SEPARATOR = 2  # apprise puts '\r\n' between title and body where the service has no title field
 MORE = "(more in the archive)"
 
 
@@ -50,11 +49,11 @@ def fit_lines(body: str, limit: int) -> str:
 def fit_message(message: Message, wanted: str, body_maxlen: int, title_maxlen: int) -> Fitted:
     """The message in the wanted format if it fits the service, else shortened text that does.
 
-    `title_maxlen` 0 means the service has no title: apprise puts the title above the body,
-    so the body has that much less room.
+    `title_maxlen` 0 means the service has no title (SMS, Telegram): apprise would put the title
+    above the body, so none is sent; every body starts with the headline anyway.
     """
-    title = message.title if title_maxlen <= 0 else cut_words(message.title, title_maxlen) or message.title[:1]
-    room = body_maxlen - (len(title) + SEPARATOR if title_maxlen <= 0 else 0)
+    title = "" if title_maxlen <= 0 else cut_words(message.title, title_maxlen) or message.title[:1]
+    room = body_maxlen
     full = {"html": message.html, "markdown": message.markdown}.get(wanted, message.text)
     if len(full) <= room:
         return Fitted(title, full, wanted)

@@ -55,16 +55,16 @@ def render_text(digest: StoryDigest) -> str:
 
 
 def render_compact(digest: StoryDigest) -> str:
-    """A few short lines for SMS-like services: headline, the gist, the main figure, reach, link."""
+    """A few short lines for SMS-like services: headline, date, reach and the main figure, link, the gist."""
     parts = [digest.headline]
     if digest.changes:
         parts.append("New: " + "; ".join(digest.changes))
-    if digest.lead:
-        parts.append(cut_words(digest.lead, COMPACT_LEAD))
+    reach = f"{digest.date} · {digest.outlet_count} outlet{'s' if digest.outlet_count != 1 else ''}"
     if digest.figures:
-        line = digest.figures[0]
-        parts.append(" vs ".join(v.label for v in line.values))
-    parts.append(f"{digest.date} · {digest.outlet_count} outlet{'s' if digest.outlet_count != 1 else ''}")
+        reach += " · " + " vs ".join(v.label for v in digest.figures[0].values)
+    parts.append(reach)
     if digest.story_url:
         parts.append(digest.story_url)
+    if digest.lead:  # last: the first thing dropped when the service takes only a few characters
+        parts.append(cut_words(digest.lead, COMPACT_LEAD))
     return "\n".join(parts)

@@ -6,7 +6,7 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from monitor.alerting.delivery import RenderOptions
+from monitor.alerting.render.options import RenderOptions
 from monitor.config.load import Config, alert_urls, channel_url, operator_urls
 from monitor.models import Channel
 

@@ -18,6 +18,7 @@ from html import escape
 from monitor.alerting.render.changes import change_words
 from monitor.alerting.render.digest import StoryDigest, build_digest
 from monitor.alerting.render.message import Message, render_digest, render_story
+from monitor.alerting.render.options import RenderOptions
 from monitor.models import Channel
 from monitor.store import Archive
 from monitor.store.outbox import PendingAlert, count_pending, mark_failed_attempt, mark_sent, pending_alerts
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 STORY_KINDS = ("story",)
 OPERATOR_KINDS = ("operator", "recovered")
+DEFAULT_OPTIONS = RenderOptions()
 
 
 @dataclass(frozen=True)
@@ -39,14 +41,6 @@ class DeliveryPolicy:
     max_attempts: int = 5
     backoff: timedelta = timedelta(minutes=1)
     max_backoff: timedelta = timedelta(hours=6)
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """The reader's language (`[stories] language`) and where the archive is served (`[serve] public_url`)."""
-
-    language: str = "en"
-    public_url: str | None = None
 
 
 def render_operator(subject: str) -> Message:
@@ -95,7 +89,7 @@ def _digest(archive: Archive, alert: PendingAlert, options: RenderOptions) -> St
     return build_digest(rows, options.language, options.public_url, _changes(alert)) if rows else None
 
 
-def story_message(archive: Archive, story_id: int, options: RenderOptions = RenderOptions()) -> Message | None:
+def story_message(archive: Archive, story_id: int, options: RenderOptions = DEFAULT_OPTIONS) -> Message | None:
     """The alert a story gets now (what `remon alerts` previews and the tests read)."""
     rows = story_rows(archive.db, story_id)
     return render_story(build_digest(rows, options.language, options.public_url)) if rows else None
@@ -149,7 +143,7 @@ def _deliver_batch(archive: Archive, channel: Channel, batch: list[PendingAlert]
 
 
 def deliver_pending(archive: Archive, channels: tuple[Channel, ...], send: Sender, now: datetime,
-                    policy: DeliveryPolicy, options: RenderOptions = RenderOptions()) -> DeliveryReport:
+                    policy: DeliveryPolicy, options: RenderOptions = DEFAULT_OPTIONS) -> DeliveryReport:
     """Deliver every due pending alert and update; failures stay pending (with backoff) until max_attempts."""
     report = DeliveryReport()
     for channel in channels:

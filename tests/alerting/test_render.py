@@ -142,3 +142,21 @@ def test_cut_words_never_cuts_inside_a_word(text: str, limit: int) -> None:
     if cut and cut != cleaned:
         kept = cut.removesuffix("…")
         assert cleaned.startswith(kept) and (cleaned[len(kept)].isspace() or cleaned[len(kept)] in " ,;:–—-")
+
+
+def test_headline_and_lead_come_from_the_readers_language_when_an_article_has_it() -> None:
+    english = DigestArticle(id=1, outlet="wire.example", url="https://wire.example/a", title="Russia orders a plan",
+                            language="en", published=None, date_source=None, fetched_at="2025-01-02T00:00:00",
+                            description=None, opening="Russia ordered a rare earth plan today, the ministry said. "
+                            "It is due in December.", score=0.9, duplicate_of=None, content_type=None)
+    russian = replace(english, id=2, outlet="tass.ru", url="https://tass.ru/b", title="Россия готовит план",
+                      language="ru", score=0.5, opening="Правительство подготовит план по редкоземельным металлам "
+                      "к декабрю, сообщило министерство. Второе предложение здесь. Третье.")
+    rows = StoryRows(id=3, title=english.title, published=None, first_seen="2025-01-02T00:00:00+00:00",
+                     last_seen="2025-01-02", score=0.9, representative_article_id=1, articles=(english, russian),
+                     figures=(), entities=())
+    assert (build_digest(rows, "ru").headline, build_digest(rows, "ru").lead) == (
+        "Россия готовит план", "Правительство подготовит план по редкоземельным металлам к декабрю, сообщило "
+        "министерство. Второе предложение здесь.")
+    assert build_digest(rows, "de").headline == "Russia orders a plan"  # no German article: the best one
+    assert build_digest(rows, "en").date_origin == "first seen by remon: no publication date was found"

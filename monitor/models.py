@@ -214,6 +214,7 @@ class Channel:
     digest: str = "off"  # 'off', 'hourly', 'daily'
     format: str = "auto"  # body format: 'auto' (the service's own), 'text', 'markdown', 'html'
     role: str = "story"  # 'story' (new-story alerts) or 'operator' (source health)
+    updates: str = "daily"  # story updates: 'off', 'daily' (at most one per story a day) or 'each'
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,13 @@ import tempfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from monitor.alerting.delivery import reason_line, render_story, story_date
+from monitor.alerting.render.digest import build_digest
+from monitor.alerting.render.html import render_html
+from monitor.models import Analysis, StoryView
+from monitor.stages.analyse import explain
 from monitor.store import Archive
 from monitor.store.feed import FeedStory, recent_stories
+from monitor.store.story_digest import story_rows
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +33,17 @@ def _utc(stamp: str) -> str:
     return stamp.replace("+00:00", "Z")
 
 
-def _entry(feed: ET.Element, story: FeedStory) -> None:
+def reason_line(view: StoryView) -> str:
+    """Why the story matched, in one line."""
+    return explain(Analysis(score=view.score, relevant=True, reasons=view.reasons))
+
+
+def story_date(view: StoryView) -> str:
+    """The publication date, or the day remon first saw an undated story (said as such, never passed off)."""
+    return view.published or f"first seen {view.first_seen[:10]}"
+
+
+def _entry(feed: ET.Element, story: FeedStory, content: str | None) -> None:
     view = story.view
     entry = ET.SubElement(feed, "entry")
     ET.SubElement(entry, "id").text = f"{FEED_ID}:{view.id}"
@@ -40,12 +54,24 @@ def _entry(feed: ET.Element, story: FeedStory) -> None:
         ET.SubElement(entry, "link", {"rel": "alternate" if name == view.outlets[0][0] else "related",
                                       "href": url, "title": name})
     ET.SubElement(entry, "summary").text = f"{story_date(view)} · score {view.score:.2f} · {reason_line(view)}"
-    ET.SubElement(entry, "content", {"type": "html"}).text = render_story(view).html
+    if content:
+        ET.SubElement(entry, "content", {"type": "html"}).text = content
     for term in view.entities[:8]:
         ET.SubElement(entry, "category", {"term": term})
 
 
-def render_atom(stories: list[FeedStory], title: str, now: str, self_url: str | None = None) -> str:
+def story_contents(archive: Archive, story_ids: list[int]) -> dict[int, str]:
+    """Each story's digest as HTML (the same body an email alert has), for the entries' content."""
+    found = {}
+    for story_id in story_ids:
+        rows = story_rows(archive.db, story_id)
+        if rows is not None:
+            found[story_id] = render_html(build_digest(rows))
+    return found
+
+
+def render_atom(stories: list[FeedStory], title: str, now: str, self_url: str | None = None,
+                contents: dict[int, str] | None = None) -> str:
     """An Atom 1.0 document with one entry per story; `updated` is the newest entry's, else `now`."""
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
     ET.SubElement(feed, "id").text = FEED_ID
@@ -56,14 +82,15 @@ def render_atom(stories: list[FeedStory], title: str, now: str, self_url: str | 
     if self_url:
         ET.SubElement(feed, "link", {"rel": "self", "href": self_url})
     for story in stories:
-        _entry(feed, story)
+        _entry(feed, story, (contents or {}).get(story.view.id))
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
 def write_atom(archive: Archive, path: Path, title: str, entries: int, now: str) -> bool:
     """Write the feed of the latest stories to `path` if it changed; True when the file was (re)written."""
-    text = render_atom(recent_stories(archive.db, entries), title, now)
+    stories = recent_stories(archive.db, entries)
+    text = render_atom(stories, title, now, contents=story_contents(archive, [s.view.id for s in stories]))
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

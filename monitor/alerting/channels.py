@@ -6,6 +6,7 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from monitor.alerting.render.options import RenderOptions
 from monitor.config.load import Config, alert_urls, channel_url, operator_urls
 from monitor.models import Channel
 
@@ -56,16 +57,16 @@ def mask_secrets(text: str, urls: tuple[str, ...]) -> str:
 def story_channels(config: Config) -> tuple[Channel, ...]:
     """The console (unless switched off), one channel per `[alerts] urls` entry, then `[[alerts.channels]]`."""
     alerts = config.alerts
-    channels = [Channel(name="console", min_score=alerts.min_score, digest=alerts.digest, format="text")] \
-        if alerts.console else []
+    channels = [Channel(name="console", min_score=alerts.min_score, digest=alerts.digest, format="text",
+                        updates=alerts.updates)] if alerts.console else []
     for url in alert_urls(config):
         channels.append(Channel(name=channel_name(url), url=url, min_score=alerts.min_score,
-                                digest=alerts.digest))
+                                digest=alerts.digest, updates=alerts.updates))
     for entry in alerts.channels:
         channels.append(Channel(
             name=entry.name, url=channel_url(entry), format=entry.format,
             min_score=alerts.min_score if entry.min_score is None else entry.min_score,
-            digest=entry.digest or alerts.digest))
+            digest=entry.digest or alerts.digest, updates=entry.updates or alerts.updates))
     return tuple(channels)
 
 
@@ -88,3 +89,10 @@ def all_channels(config: Config) -> tuple[Channel, ...]:
 def all_secret_urls(config: Config) -> tuple[str, ...]:
     """Every configured URL that may hold a secret (for masking text before it is shown or stored)."""
     return tuple(channel.url for channel in all_channels(config) if channel.url)
+
+
+def render_options(config: Config) -> RenderOptions:
+    """The reader's language (`[stories] language`, when that section has it; else English) and the
+    archive's public address (`[serve] public_url`) for links to story pages."""
+    language = getattr(getattr(config, "stories", None), "language", None) or "en"
+    return RenderOptions(language=str(language), public_url=config.serve.public_url)

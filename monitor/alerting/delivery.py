@@ -1,39 +1,37 @@
-"""The alert outbox cycle: render stories into messages and deliver pending rows, with retries.
+"""The alert outbox cycle: render stories and story updates into messages and deliver pending rows.
 
-Rendering is pure; delivery goes through a `send` callable (see notify.py), so the cycle
-is testable without any channel. A row is marked sent only after its channel accepted it;
-a failed attempt stays pending with its (secret-free) error until the next attempt is due
-(exponential backoff), and becomes `failed` after `max_attempts`.
+Rendering is pure (see `monitor.alerting.render`); delivery goes through a `send` callable
+(see notify.py), so the cycle is testable without any channel. A row is marked sent only
+after its channel accepted it; a failed attempt stays pending with its (secret-free) error
+until the next attempt is due (exponential backoff), and becomes `failed` after `max_attempts`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
 
-from monitor.models import Analysis, Channel, StoryView
-from monitor.stages.analyse import explain
+from monitor.alerting.render.changes import change_words
+from monitor.alerting.render.digest import StoryDigest, build_digest
+from monitor.alerting.render.message import Message, render_digest, render_story
+from monitor.alerting.render.options import RenderOptions
+from monitor.models import Channel
 from monitor.store import Archive
 from monitor.store.outbox import PendingAlert, count_pending, mark_failed_attempt, mark_sent, pending_alerts
-from monitor.store.stories import story_view
+from monitor.store.story_digest import story_rows
+
+__all__ = ["DeliveryPolicy", "DeliveryReport", "Message", "RenderOptions", "Sender", "deliver_pending",
+           "digest_cutoff", "next_attempt", "render_operator", "render_test", "story_message"]
 
 log = logging.getLogger(__name__)
 
 STORY_KINDS = ("story",)
 OPERATOR_KINDS = ("operator", "recovered")
-
-
-@dataclass(frozen=True)
-class Message:
-    """A rendered alert: plain text for every channel, Markdown and HTML where the channel takes them."""
-
-    title: str
-    text: str
-    markdown: str
-    html: str
+DEFAULT_OPTIONS = RenderOptions()
 
 
 @dataclass(frozen=True)
@@ -43,42 +41,6 @@ class DeliveryPolicy:
     max_attempts: int = 5
     backoff: timedelta = timedelta(minutes=1)
     max_backoff: timedelta = timedelta(hours=6)
-
-
-def reason_line(view: StoryView) -> str:
-    """Why the story matched, in one line."""
-    return explain(Analysis(score=view.score, relevant=True, reasons=view.reasons))
-
-
-def story_date(view: StoryView) -> str:
-    """The publication date, or the day remon first saw an undated story (said as such, never passed off)."""
-    return view.published or f"first seen {view.first_seen[:10]}"
-
-
-def render_story(view: StoryView) -> Message:
-    """The alert for one story: title, date, outlets with links, reason and score."""
-    head = f"{story_date(view)} | score {view.score:.2f} | {len(view.outlets)} outlet(s)"
-    why, entities = reason_line(view), ", ".join(view.entities[:8])
-    text = "\n".join([view.title, head, f"why: {why}", *([f"entities: {entities}"] if entities else []),
-                      "outlets:", *(f"  - {name}: {url}" for name, url in view.outlets)])
-    markdown = "\n\n".join([f"**{view.title}**", head, f"*Why:* {why}",
-                            *([f"*Entities:* {entities}"] if entities else []),
-                            "\n".join(f"- [{name}]({url})" for name, url in view.outlets)])
-    html = "".join([f"<p><b>{escape(view.title)}</b><br>{escape(head)}</p>",
-                    f"<p><i>Why:</i> {escape(why)}</p>",
-                    f"<p><i>Entities:</i> {escape(entities)}</p>" if entities else "",
-                    "<ul>", *(f'<li><a href="{escape(url)}">{escape(name)}</a></li>' for name, url in view.outlets),
-                    "</ul>"])
-    return Message(title=f"[remon] {view.title}", text=text, markdown=markdown, html=html)
-
-
-def render_digest(views: list[StoryView], mode: str) -> Message:
-    """One message listing several new stories (a channel's hourly or daily digest)."""
-    parts = [render_story(view) for view in views]
-    title = f"[remon] {mode} digest: {len(views)} new stor{'y' if len(views) == 1 else 'ies'}"
-    return Message(title=title, text="\n\n".join(p.text for p in parts),
-                   markdown="\n\n---\n\n".join(p.markdown for p in parts),
-                   html="<hr>".join(p.html for p in parts))
 
 
 def render_operator(subject: str) -> Message:
@@ -116,20 +78,42 @@ class DeliveryReport:
 Sender = Callable[[Channel, Message], None]  # raises on failure
 
 
-def _message_for(archive: Archive, channel: Channel, batch: list[PendingAlert]) -> Message | None:
+def _changes(alert: PendingAlert) -> tuple[str, ...]:
+    if not alert.kind.startswith("update:"):
+        return ()
+    return change_words(json.loads(alert.subject or "[]"))
+
+
+def _digest(archive: Archive, alert: PendingAlert, options: RenderOptions) -> StoryDigest | None:
+    rows = story_rows(archive.db, alert.story_id) if alert.story_id is not None else None
+    return build_digest(rows, options.language, options.public_url, _changes(alert)) if rows else None
+
+
+def story_message(archive: Archive, story_id: int, options: RenderOptions = DEFAULT_OPTIONS) -> Message | None:
+    """The alert a story gets now (what `remon alerts` previews and the tests read)."""
+    rows = story_rows(archive.db, story_id)
+    return render_story(build_digest(rows, options.language, options.public_url)) if rows else None
+
+
+def _message_for(archive: Archive, channel: Channel, batch: list[PendingAlert],
+                 options: RenderOptions) -> Message | None:
     if channel.role == "operator":
         return render_operator(batch[0].subject or "source health changed")
-    views = [v for v in (story_view(archive.db, a.story_id) for a in batch if a.story_id is not None) if v]
-    if not views:
-        return None
-    return render_digest(views, channel.digest) if channel.digest != "off" else render_story(views[0])
+    if channel.digest == "off":
+        digest = _digest(archive, batch[0], options)
+        return render_story(digest) if digest else None
+    new_ids = {a.story_id for a in batch if a.kind == "story"}
+    new = [d for d in (_digest(archive, a, options) for a in batch if a.kind == "story") if d]
+    updated = [d for d in (_digest(archive, a, options) for a in batch
+                           if a.kind != "story" and a.story_id not in new_ids) if d]
+    return render_digest(new, updated, channel.digest) if new or updated else None
 
 
 def _batches(archive: Archive, channel: Channel, now: datetime) -> list[list[PendingAlert]]:
     stamp = now.isoformat(timespec="seconds")
     kinds = OPERATOR_KINDS if channel.role == "operator" else STORY_KINDS
     cutoff = digest_cutoff(now, channel.digest) if channel.role == "story" else None
-    due = pending_alerts(archive.db, channel.name, stamp, kinds,
+    due = pending_alerts(archive.db, channel.name, stamp, kinds, updates=channel.role == "story",
                          created_before=cutoff.isoformat(timespec="seconds") if cutoff else None)
     if cutoff is not None:
         return [due] if due else []
@@ -137,10 +121,10 @@ def _batches(archive: Archive, channel: Channel, now: datetime) -> list[list[Pen
 
 
 def _deliver_batch(archive: Archive, channel: Channel, batch: list[PendingAlert], send: Sender,
-                   now: datetime, policy: DeliveryPolicy, report: DeliveryReport) -> None:
+                   now: datetime, policy: DeliveryPolicy, report: DeliveryReport, options: RenderOptions) -> None:
     stamp = now.isoformat(timespec="seconds")
-    message = _message_for(archive, channel, batch)
     try:
+        message = _message_for(archive, channel, batch, options)
         if message is None:
             raise LookupError("the story of this alert no longer exists")
         send(channel, message)
@@ -159,11 +143,11 @@ def _deliver_batch(archive: Archive, channel: Channel, batch: list[PendingAlert]
 
 
 def deliver_pending(archive: Archive, channels: tuple[Channel, ...], send: Sender, now: datetime,
-                    policy: DeliveryPolicy) -> DeliveryReport:
-    """Deliver every due pending alert; failures stay pending (with backoff) until max_attempts."""
+                    policy: DeliveryPolicy, options: RenderOptions = DEFAULT_OPTIONS) -> DeliveryReport:
+    """Deliver every due pending alert and update; failures stay pending (with backoff) until max_attempts."""
     report = DeliveryReport()
     for channel in channels:
         for batch in _batches(archive, channel, now):
-            _deliver_batch(archive, channel, batch, send, now, policy, report)
+            _deliver_batch(archive, channel, batch, send, now, policy, report, options)
     report.pending = count_pending(archive.db, tuple(c.name for c in channels))
     return report

@@ -18,6 +18,7 @@ import apprise
 
 from monitor.alerting.channels import mask_secrets
 from monitor.alerting.delivery import Message, Sender
+from monitor.alerting.render.fit import Fitted, fit_message
 from monitor.models import Channel
 
 log = logging.getLogger(__name__)
@@ -78,15 +79,23 @@ def _relayed(secrets: tuple[str, ...]) -> Iterator[_Relay]:
             source.propagate, source.level = propagate, level
 
 
-def pick_body(channel: Channel, message: Message, native: object) -> tuple[str, apprise.NotifyFormat]:
-    """The message body in the channel's chosen format, or the service's own preferred one on 'auto'."""
+def wanted_format(channel: Channel, native: object) -> str:
+    """The channel's chosen body format, or the service's own preferred one on 'auto'."""
     if channel.format in FORMATS:
-        wanted = FORMATS[channel.format]
-    else:
-        preferred = native[0] if isinstance(native, (tuple, list)) and native else native
-        wanted = next((f for f in FORMATS.values() if f == preferred), apprise.NotifyFormat.TEXT)
-    body = {apprise.NotifyFormat.HTML: message.html, apprise.NotifyFormat.MARKDOWN: message.markdown}
-    return body.get(wanted, message.text), wanted
+        return channel.format
+    offered = tuple(native) if isinstance(native, (tuple, list)) else (native,)
+    preferred = next((name for name, f in FORMATS.items() if offered and f == offered[0]), "text")
+    if preferred == "html" and apprise.NotifyFormat.MARKDOWN in offered:
+        return "markdown"  # chat services (Telegram) take a few HTML tags only: an email's layout would break
+    return preferred
+
+
+def pick_body(channel: Channel, message: Message, service: object) -> Fitted:
+    """Title and body in the wanted format, fitted into the service's own limits (apprise's
+    `title_maxlen` and `body_maxlen`): shortened at paragraph or word boundaries, never mid-word."""
+    wanted = wanted_format(channel, getattr(service, "notify_format", None))
+    return fit_message(message, wanted, int(getattr(service, "body_maxlen", 32768)),
+                       int(getattr(service, "title_maxlen", 250)))
 
 
 def apprise_send(channel: Channel, message: Message, timeout: float) -> None:
@@ -97,8 +106,9 @@ def apprise_send(channel: Channel, message: Message, timeout: float) -> None:
         notifier = apprise.Apprise(asset=apprise.AppriseAsset(storage_mode="memory"))
         if not notifier.add(with_timeouts(channel.url, timeout)):
             raise DeliveryError(f"{channel.name}: not a valid apprise URL")
-        body, body_format = pick_body(channel, message, notifier[0].notify_format)
-        ok = notifier.notify(title=message.title, body=body, body_format=body_format)
+        fitted = pick_body(channel, message, notifier[0])
+        ok = notifier.notify(title=mask_secrets(fitted.title, secrets), body=mask_secrets(fitted.body, secrets),
+                             body_format=FORMATS[fitted.format])
     if not ok:
         detail = "; ".join(relay.problems[-2:]) or "delivery refused or unreachable"
         raise DeliveryError(f"{channel.name}: {detail}")

@@ -135,6 +135,7 @@ class DedupeConfig(_Section):
 
 
 Digest = Literal["off", "hourly", "daily"]
+Updates = Literal["off", "daily", "each"]
 
 
 class ChannelConfig(_Section):
@@ -147,6 +148,8 @@ class ChannelConfig(_Section):
     digest: Digest | None = Field(default=None, description="off | hourly | daily; default: [alerts] digest")
     format: Literal["auto", "text", "markdown", "html"] = Field(
         default="auto", description="auto: what the service renders best")
+    updates: Updates | None = Field(default=None,
+                                    description="story updates on this channel; default: [alerts] updates")
 
     @model_validator(mode="after")
     def _one_url(self) -> ChannelConfig:
@@ -166,6 +169,9 @@ class AlertsConfig(_Section):
     digest: Digest = Field(default="off", description="off | hourly | daily")
     max_attempts: int = Field(default=5, ge=1, le=100, description="deliveries tried before an alert is failed")
     timeout: float = Field(default=10.0, gt=0, description="seconds one delivery may take")
+    updates: Updates = Field(default="daily", description=(
+        "tell alerted readers when a story gains a report in a new language, a new figure or an official "
+        "source: 'off', 'daily' (at most one update per story a day) or 'each' (one per article that changes it)"))
     backoff: float = Field(default=60.0, ge=0, description="seconds before the first retry; doubles")
     max_backoff: float = Field(default=21600.0, ge=0, description="longest wait between retries (seconds)")
     atom_path: str = Field(default="data/stories.atom", description="the Atom feed of relevant stories")
@@ -212,6 +218,9 @@ class ServeConfig(_Section):
 
     host: str = Field(default="127.0.0.1", description="address Datasette binds to")
     port: int = Field(default=8001, ge=1, le=65535, description="port Datasette listens on")
+    public_url: str | None = Field(default=None, description=(
+        "where readers reach the served archive, e.g. 'https://remon.example.org'; when set, every alert "
+        "links to its story page there"))
 
 
 class RedisConfig(_Section):

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, TextIO
 
 from monitor.alerting.atom import write_atom
-from monitor.alerting.channels import all_channels, operator_channels
+from monitor.alerting.channels import all_channels, operator_channels, render_options
 from monitor.alerting.delivery import DeliveryPolicy, DeliveryReport, deliver_pending
 from monitor.alerting.health import HealthChange, Thresholds, check_sources
 from monitor.alerting.notify import make_sender
@@ -97,7 +97,7 @@ def deliver_now(config: Config, archive: Archive, stream: TextIO, now: datetime)
     try:
         with hold(delivery_lock_path(config.db_path), "alert delivery", wait=2 * config.alerts.timeout):
             return deliver_pending(archive, all_channels(config), make_sender(stream, config.alerts.timeout),
-                                   now, delivery_policy(config))
+                                   now, delivery_policy(config), render_options(config))
     except LockBusy as busy:
         log.warning("%s; its alerts go out with the next delivery", busy)
         return None

@@ -30,7 +30,7 @@ from monitor.models import (
     StoryProfile,
 )
 from monitor.run.locks import SCHEMA_WAIT, hold, schema_lock_path
-from monitor.store import outbox, stories
+from monitor.store import outbox, stories, story_updates
 from monitor.store.migrations import apply_migrations, migrations
 from monitor.store.transaction import insert_row, writing
 
@@ -140,6 +140,8 @@ def _save(archive: Archive, page: Page, article: Article, analysis: Analysis, fi
         queued = 0
         if story.relevant and decision.kind in ("new-story", "joins-story"):
             queued = outbox.queue_story_alerts(archive.db, story.id, story.score, channels, now)
+        if story.relevant and not story.created:
+            queued += story_updates.queue_story_updates(archive.db, story.id, article_id, channels, now)
     return Stored(article_id=article_id, url=article.url, new=True, relevant=analysis.relevant,
                   score=analysis.score, story_id=story.id, new_story=story.created,
                   duplicate_of=decision.duplicate_of, alerts_queued=queued)

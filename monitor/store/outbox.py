@@ -71,15 +71,16 @@ def queue_operator_alert(db: Database, channel: str, kind: str, subject: str, no
 
 
 def pending_alerts(db: Database, channel: str, now: str, kinds: tuple[str, ...] = ("story",),
-                   created_before: str | None = None) -> list[PendingAlert]:
-    """Pending alerts of one channel and kinds whose next attempt is due (and, for digests, old enough)."""
+                   created_before: str | None = None, updates: bool = False) -> list[PendingAlert]:
+    """Pending alerts of one channel and kinds whose next attempt is due (and, for digests, old enough);
+    with `updates`, the channel's story updates (kind 'update:<period>', see story_updates.py) too."""
     marks = ",".join("?" * len(kinds))
     rows = db.query(
         f"""select id, story_id, channel, kind, attempts, subject, created_at from alerts
-            where status = 'pending' and channel = ? and kind in ({marks})
+            where status = 'pending' and channel = ? and (kind in ({marks}) or (? and kind like 'update:%'))
               and (next_attempt_at is null or next_attempt_at <= ?)
               and (? is null or created_at < ?)
-            order by id""", [channel, *kinds, now, created_before, created_before])
+            order by id""", [channel, *kinds, int(updates), now, created_before, created_before])
     return [PendingAlert(**row) for row in rows]
 
 

@@ -11,8 +11,6 @@ from monitor.alerting.delivery import (
     deliver_pending,
     digest_cutoff,
     next_attempt,
-    reason_line,
-    render_story,
 )
 from monitor.config.load import parse_config
 from monitor.models import Channel, Reason, StoryView
@@ -25,21 +23,6 @@ VIEW = StoryView(id=1, title="Russia orders rare-earth roadmap", published="2025
                  score=0.87, outlets=(("TASS", "https://tass.example/1"), ("RBC", "https://rbc.example/2")),
                  reasons=(Reason("rare earths", "ree", "title", 1.0, 3),), entities=("Russia", "Vladimir Putin"))
 POLICY = DeliveryPolicy(max_attempts=3, backoff=timedelta(minutes=1), max_backoff=timedelta(minutes=10))
-
-
-def test_render_story_in_three_formats() -> None:
-    why = reason_line(VIEW)
-    head = "2025-03-01 | score 0.87 | 2 outlet(s)"
-    assert render_story(VIEW) == Message(
-        title="[remon] Russia orders rare-earth roadmap",
-        text=f"Russia orders rare-earth roadmap\n{head}\nwhy: {why}\nentities: Russia, Vladimir Putin\noutlets:\n"
-             "  - TASS: https://tass.example/1\n  - RBC: https://rbc.example/2",
-        markdown=f"**Russia orders rare-earth roadmap**\n\n{head}\n\n*Why:* {why}\n\n*Entities:* Russia, Vladimir "
-                 "Putin\n\n- [TASS](https://tass.example/1)\n- [RBC](https://rbc.example/2)",
-        html=f"<p><b>Russia orders rare-earth roadmap</b><br>{head}</p><p><i>Why:</i> {why}</p>"
-             "<p><i>Entities:</i> Russia, Vladimir Putin</p><ul><li><a href=\"https://tass.example/1\">TASS</a></li>"
-             "<li><a href=\"https://rbc.example/2\">RBC</a></li></ul>")
-    assert why.startswith("rare earths ×3 (title)")
 
 
 def test_backoff_doubles_and_caps() -> None:

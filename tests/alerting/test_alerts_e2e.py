@@ -50,17 +50,17 @@ def test_email_and_webhook_each_receive_the_story_alert(tmp_path: Path) -> None:
         hook.stop()
     assert done.returncode == 0, done.stderr
     db = tmp_path / "data/remon.db"
-    _, title, score, date = story_row(db, "japan")
+    _, title, _, date = story_row(db, "japan")
     link = (tmp_path / "seeds/japan.txt").resolve().as_uri()
     assert [m["Subject"] for m in mailbox.messages] == [f"[remon] {title}"]
     parts = {p.get_content_type(): p.get_payload(decode=True).decode() for p in mailbox.messages[0].walk()
              if not p.is_multipart()}
-    assert f'<a href="{link}">japan.txt</a>' in parts["text/html"]
-    assert f"{date} | score {score:.2f} | 1 outlet(s)" in parts["text/html"]
+    assert f'<a href="{link}" style="color:#0b57d0">' in parts["text/html"]
+    assert f"Date: {date[-10:]} (first seen by remon" in parts["text/plain"]
     assert [(m["path"], m["title"]) for m in hook.received] == [(f"/hooks/{TOKEN}", f"[remon] {title}")]
-    lines = hook.received[0]["message"].splitlines()
-    assert lines[:2] == [title, f"{date} | score {score:.2f} | 1 outlet(s)"]
-    assert lines[2].startswith("why: ") and lines[-2:] == ["outlets:", f"  - japan.txt: {link}"]
+    blocks = hook.received[0]["message"].split("\n\n")
+    assert blocks[0] == title and blocks[-1].startswith("Why it matched: It is about ")
+    assert f"- japan.txt (language unknown): {title}\n  {link}" in hook.received[0]["message"]
     assert alert_states(db) == [(title, "sent", 1), (title, "sent", 1)]
 
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import feedparser
 
-from monitor.alerting.atom import render_atom, write_atom
-from monitor.alerting.delivery import reason_line, render_story
+from monitor.alerting.atom import reason_line, render_atom, write_atom
 from monitor.models import Reason, StoryView
 from monitor.store import open_archive
 from monitor.store.feed import FeedStory
 
+CONTENT = '<div><a href="https://caixin.example/b">Caixin</a> &amp; more</div>'  # what story_contents gives
 VIEW = StoryView(id=7, title="China adds <rare earth> technologies to export ban", published="2025-03-02",
                  first_seen="2025-03-02T08:00:00+00:00", score=0.91,
                  outlets=(("Reuters", "https://reuters.example/a?x=1&y=2"), ("Caixin", "https://caixin.example/b")),
@@ -21,9 +21,9 @@ VIEW = StoryView(id=7, title="China adds <rare earth> technologies to export ban
 
 def test_render_atom_whole_document() -> None:
     story = FeedStory(view=VIEW, updated="2025-03-03T09:30:00+00:00")
-    html = render_story(VIEW).html.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    html = CONTENT.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     summary = f"2025-03-02 · score 0.91 · {reason_line(VIEW)}"
-    assert render_atom([story], "remon stories", "2025-03-04T00:00:00+00:00") == f"""\
+    assert render_atom([story], "remon stories", "2025-03-04T00:00:00+00:00", contents={7: CONTENT}) == f"""\
 <?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>urn:remon:stories</id>
@@ -50,7 +50,8 @@ def test_render_atom_whole_document() -> None:
 
 
 def test_feed_readers_can_parse_it() -> None:
-    text = render_atom([FeedStory(view=VIEW, updated="2025-03-03T09:30:00+00:00")], "remon", "2025-03-04T00:00:00Z")
+    text = render_atom([FeedStory(view=VIEW, updated="2025-03-03T09:30:00+00:00")], "remon", "2025-03-04T00:00:00Z",
+                       contents={7: CONTENT})
     parsed = feedparser.parse(text)
     assert parsed.bozo == 0 and parsed.version == "atom10"
     entry = parsed.entries[0]

@@ -11,6 +11,7 @@ from alert_fixtures import SMTP_PASSWORD, TOKEN, Mailbox, Webhook
 from monitor.alerting.channels import channel_name, mask_secrets, mask_url, secret_parts
 from monitor.alerting.delivery import Message
 from monitor.alerting.notify import DeliveryError, apprise_send, make_sender, pick_body, with_timeouts
+from monitor.alerting.render.fit import Fitted
 from monitor.models import Channel
 
 MESSAGE = Message(title="[remon] T", text="plain", markdown="**md**", html="<b>html</b>")
@@ -25,12 +26,13 @@ def test_pick_body_follows_the_channel_then_the_service() -> None:
     import apprise
 
     auto = Channel(name="x", url="json://h")
-    assert pick_body(auto, MESSAGE, (apprise.NotifyFormat.HTML, apprise.NotifyFormat.TEXT)) == \
-        ("<b>html</b>", apprise.NotifyFormat.HTML)
-    assert pick_body(auto, MESSAGE, apprise.NotifyFormat.MARKDOWN) == ("**md**", apprise.NotifyFormat.MARKDOWN)
-    assert pick_body(auto, MESSAGE, apprise.NotifyFormat.TEXT) == ("plain", apprise.NotifyFormat.TEXT)
+    telegram = apprise.Apprise.instantiate("tgram://123456789:abcdefg_hijklmnopqrstuvwxyz123456/12345")
+    discord = apprise.Apprise.instantiate("discord://1234/abcdefabcdef")
+    webhook = apprise.Apprise.instantiate("json://127.0.0.1/hook")
+    assert pick_body(auto, MESSAGE, telegram) == Fitted("", "**md**", "markdown")  # chat: Markdown, no title
+    assert pick_body(auto, MESSAGE, webhook) == Fitted("[remon] T", "plain", "text")
     forced = Channel(name="x", url="json://h", format="markdown")
-    assert pick_body(forced, MESSAGE, apprise.NotifyFormat.HTML) == ("**md**", apprise.NotifyFormat.MARKDOWN)
+    assert pick_body(forced, MESSAGE, discord) == Fitted("[remon] T", "**md**", "markdown")
 
 
 def test_masking_hides_every_secret_part() -> None:

@@ -164,3 +164,15 @@ def test_the_home_page_links_the_atom_feed_remon_run_wrote(page: object, served:
     titles = {entry.findtext("{http://www.w3.org/2005/Atom}title") for entry in entries}
     assert SCRIPT_TITLE in titles
     assert titles <= {title for (title,) in query(db, "select title from stories where relevant = 1")}
+
+
+def test_story_page_of_the_seed_story_shows_figures_side_by_side(page: object, served: tuple[str, Path]) -> None:
+    url, db = served
+    (story,) = query(db, "select story_id from articles where url like ? ", f"%/{SEED_FILE}")[0]
+    page.goto(url.rstrip("/") + f"/-/remon/story/{story}")  # type: ignore[attr-defined]
+    shot(page, "story-page")
+    figures = page.locator("table.remon-figures tr").first.inner_text()  # type: ignore[attr-defined]
+    assert "28.5 Mt" in figures and "28.7 Mt" in figures and "vs" in figures
+    outlets = page.locator("table.remon-articles a").all_inner_texts()  # type: ignore[attr-defined]
+    assert len([name for name in outlets if name.startswith("#")]) == 4
+    assert page.locator("ol.remon-timeline li").count() >= 5  # type: ignore[attr-defined]

@@ -71,5 +71,6 @@ def read_model() -> Model:
     weights = data.pop("weights", None)
     model = Model(**{k: v for k, v in data.items() if k in Model.__dataclass_fields__})
     if weights is not None:
-        model = Model(**{**model.__dict__, "weights": tuple(float(weights[name]) for name in FEATURES)})
+        model = Model(**{**model.__dict__, "weights": tuple(float(weights.get(name, default))
+                                                     for name, default in zip(FEATURES, model.weights, strict=True))})
     return model

@@ -3,7 +3,9 @@
 `build_matcher` turns gazetteer entries into automata once; `find_matches` returns match
 positions (used by relevance and figures); `find_entities` counts mentions per entity.
 Rules: "-" equals " "; Latin aliases also match their plural ("s"/"es"); Russian aliases
-match their case endings; Chinese and Japanese aliases need no word boundaries; aliases with
+match their case endings; Chinese and Japanese aliases need no word boundaries; 'stem' aliases
+need no right boundary (agglutinating languages), 'infix' ones none at all (German compounds, Arabic
+clitics); Arabic-script letter variants, tatweel and diacritics are normalised; aliases with
 inner capitals (EU, DoD, NdPr) are case-sensitive; proper nouns must be capitalised in the
 text; element symbols (Nd, La, Ce) count only inside element lists ("Nd, Pr and Dy").
 """
@@ -34,6 +36,13 @@ _FOLD = (("-", " "), ("\u2010", " "), ("\u2011", " "), ("\u2013", " "), ("\u2014
 _SYMBOL_GAP = re.compile(r"[\s,/;&+()\u3001\uff0c-]*(?:\b(?:and|or|и)\b[\s(]*)?")
 _AFTER_SYMBOL = re.compile(r"[\s-]*(?:oxides?|metals?|2O3|₂O₃|content|carbonate)\b")
 _CYRILLIC_ENDINGS = "аяоеёиыуюйь"
+# Arabic-script variants folded to one letter (same length): Arabic/Persian yeh and kaf, teh marbuta,
+# hamza carriers, Turkish dotted capital I (lowered as two characters otherwise), zero-width non-joiner.
+_ARABIC_FOLD = (("\u064a", "\u06cc"), ("\u0649", "\u06cc"), ("\u0643", "\u06a9"), ("\u0629", "\u0647"),
+                ("\u0623", "\u0627"), ("\u0625", "\u0627"), ("\u0622", "\u0627"), ("\u0671", "\u0627"),
+                ("\u0624", "\u0648"), ("\u0626", "\u06cc"), ("\u200c", " "))
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # diacritics, tatweel
 _MAX_RUSSIAN_ENDING = 4
 
 
@@ -53,7 +62,8 @@ class Alias:
     """One surface form of an entry, with how it must be matched."""
 
     text: str
-    mode: str = "fold"  # 'fold' (any case), 'proper' (capitalised), 'exact', 'symbol' (exact, in lists)
+    mode: str = "fold"  # 'fold' (any case), 'proper' (capitalised), 'exact', 'symbol' (exact, in lists),
+    # 'stem' (any case, any word ending), 'infix' (any case, also inside a word)
 
 
 class Match(NamedTuple):
@@ -99,7 +109,10 @@ def fold(text: str) -> str:
     """Lower-cased `unify`: same length as the input."""
     lowered = text.lower()
     if len(lowered) != len(text):
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("\u0130", "i")
+    if _ARABIC.search(lowered):
+        for old, new in _ARABIC_FOLD:
+            lowered = lowered.replace(old, new)
     return unify(lowered)
 
 
@@ -114,7 +127,7 @@ def alias_mode(alias: str, kind: str) -> str:
 
 def _pattern(alias: Alias) -> tuple[str, bool]:
     """The automaton key and whether Russian case endings may follow it."""
-    key = " ".join(unify(alias.text).split())
+    key = " ".join(unify(_MARKS.sub("", alias.text)).split())
     key = key if alias.mode in ("exact", "symbol") else fold(key)
     russian = _is_cyrillic(key[-1]) and alias.mode != "exact"
     if russian and len(key) >= 5 and key[-1] in _CYRILLIC_ENDINGS:
@@ -135,8 +148,9 @@ def build_matcher(entries: Iterable[tuple[Entry, Iterable[Alias]]],
                 continue
             key, russian = _pattern(alias)
             table = tables[alias.mode in ("exact", "symbol")]
-            left = key[0].isalnum() and not _is_cjk(key[0])  # does the start need a word boundary?
-            right = key[-1].isalnum() and not _is_cjk(key[-1])
+            # does the start (end) need a word boundary?
+            left = key[0].isalnum() and not _is_cjk(key[0]) and alias.mode != "infix"
+            right = key[-1].isalnum() and not _is_cjk(key[-1]) and alias.mode not in ("stem", "infix")
             table.setdefault(key, (entry, alias.mode, russian, len(key), left, right))
     automata = []
     for exact in (False, True):
@@ -212,9 +226,19 @@ def find_matches(text: str, matcher: Matcher, folded: str | None = None) -> tupl
     """Every entry found in `text`, leftmost-longest, never inside a word.
 
     `folded` is `fold(text)` when the caller already has it (several matchers over one text).
+    Arabic diacritics and tatweel are dropped before matching; offsets still point into `text`.
     """
     if not text:
         return ()
+    if _ARABIC.search(text) and _MARKS.search(text):
+        keep = [i for i, c in enumerate(text) if not _MARKS.match(c)]
+        bare = "".join(text[i] for i in keep)
+        keep.append(len(text))
+        return tuple(Match(keep[m.start], keep[m.end - 1] + 1, m.entry) for m in _find(bare, matcher, fold(bare)))
+    return _find(text, matcher, folded)
+
+
+def _find(text: str, matcher: Matcher, folded: str | None) -> tuple[Match, ...]:
     folded = fold(text) if folded is None else folded
     found = list(_candidates(text, folded, matcher.folded, matcher))
     if len(matcher.exact):
@@ -244,13 +268,15 @@ def read_data(name: str) -> dict[str, Any]:
     return tomllib.loads(resources.files("monitor").joinpath("data", name).read_text(encoding="utf-8"))
 
 
+_ALIAS_KEYS = (("exact", "exact"), ("symbols", "symbol"), ("stems", "stem"), ("infixes", "infix"))
+
+
 def _entity_rows() -> Iterable[tuple[Entry, list[Alias]]]:
     for row in read_data("entities.toml")["entity"]:
         entry = Entry(f"{row['kind']}:{slug(row['name'])}", row["name"], row["kind"],
                       float(row.get("weight", 1.0)), row.get("language"))
         aliases = [Alias(a, alias_mode(a, entry.kind)) for a in (row["name"], *row.get("aliases", ()))]
-        aliases += [Alias(a, "exact") for a in row.get("exact", ())]
-        aliases += [Alias(a, "symbol") for a in row.get("symbols", ())]
+        aliases += [Alias(a, mode) for key, mode in _ALIAS_KEYS for a in row.get(key, ())]
         yield entry, aliases
 
 

@@ -1,9 +1,10 @@
-"""Relevance scoring: rare-earth signal times government-action signal, with the reasons that counted.
+"""Relevance scoring: rare-earth evidence and government-action evidence, with the reasons that counted.
 
-score = ree × policy × penalty, each signal saturating in 0..1 (1 - exp(-evidence / scale)).
-Evidence is weight × zone (title, lead, body) × (1 + ln count) per term and zone; policy terms
-far from any rare-earth term count less, actors alone are capped, other minerals dilute focus,
-and false-positive contexts (share prices, reviews, science) damp the score.
+Evidence is weight × zone (title, lead, body) × (1 + ln count) per term and zone; policy terms far
+from any rare-earth term count less. The reasons are turned into a few features (rare-earth and policy
+signals saturating in 0..1, their product, actors, penalties, the share of other minerals, title hits)
+and the calibrated logistic model of monitor/stages/model.py gives the 0..1 score.
+The article's language picks the vocabularies (its own and English; every one when unknown).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import py3langid
 
 from monitor.models import Reason
 from monitor.stages.entities import Match, find_matches
+from monitor.stages.model import features
 from monitor.stages.watchlist import Scoring, Watchlist
 
 log = logging.getLogger(__name__)
@@ -53,9 +55,9 @@ class Relevance:
 
 
 def detect_language(title: str, text: str, declared: str | None = None) -> str:
-    """A two-letter language code: the declared one if any, else py3langid's guess."""
+    """The declared language if any ('zh-Hant' kept: it picks a vocabulary), else py3langid's guess."""
     if declared:
-        return declared.split("-")[0].split("_")[0].lower()
+        return declared.replace("_", "-")
     sample = f"{title}\n{text[:_LANGUAGE_SAMPLE]}".strip()
     return str(py3langid.classify(sample)[0]) if sample else "en"
 
@@ -70,12 +72,12 @@ def lead_end(text: str) -> int:
     return max(min(end, LEAD_MAX), min(LEAD_MIN, len(text)))
 
 
-def _active(match: Match, languages: frozenset[str]) -> bool:
-    return match.entry.language is None or match.entry.language in languages
+def _active(match: Match, languages: frozenset[str] | None) -> bool:
+    return match.entry.language is None or languages is None or match.entry.language in languages
 
 
 def _hits(matches: Iterable[Match], where: str | None, lead: int, watchlist: Watchlist,
-          languages: frozenset[str]) -> list[tuple[int, Hit]]:
+          languages: frozenset[str] | None) -> list[tuple[int, Hit]]:
     out = []
     entity_signals = {kind: (signal, weight) for kind, signal, weight in watchlist.entity_signals}
     for m in matches:
@@ -120,38 +122,26 @@ def _aggregate(hits: Iterable[Hit], scoring: Scoring) -> list[Reason]:
     return sorted(reasons, key=lambda r: (-abs(r.weight), r.term, r.where))
 
 
-def _saturate(evidence: float, scale: float) -> float:
-    return 1.0 - math.exp(-max(evidence, 0.0) / scale)
-
-
-def combine(reasons: Iterable[Reason], scoring: Scoring) -> float:
-    """The 0..1 score from aggregated reasons."""
-    raw: dict[str, float] = defaultdict(float)
-    for reason in reasons:
-        raw[reason.kind] += reason.weight
-    ree = raw["ree"] + (raw["critical"] if raw["ree"] > 0 else min(raw["critical"], scoring.critical_alone_cap))
-    policy = raw["policy"] + min(raw["actor"], scoring.actor_cap)
-    ree_signal = _saturate(ree, scoring.ree_scale)
-    if raw["other"] > scoring.focus_ratio * raw["ree"] > 0:  # about other minerals, rare earths in passing
-        ree_signal *= math.sqrt(scoring.focus_ratio * raw["ree"] / raw["other"])
-    damping = math.exp(-max(raw["penalty"], 0.0) / scoring.penalty_scale)
-    return round(ree_signal * _saturate(policy, scoring.policy_scale) * damping, 4)
+def combine(reasons: tuple[Reason, ...], watchlist: Watchlist, chars: int = 1500) -> float:
+    """The 0..1 score from aggregated reasons: the calibrated model over their features."""
+    return round(watchlist.model.probability(features(reasons, watchlist.model, chars)), 4)
 
 
 def score_relevance(title: str, text: str, matches: tuple[tuple[Match, ...], tuple[Match, ...]],
                     watchlist: Watchlist, language: str | None = None) -> Relevance:
     """Score one article from its (title, text) matches of both the gazetteer and the watchlist terms."""
     lang = detect_language(title, text, language)
-    languages = frozenset({lang, "en"}) if lang in watchlist.languages else watchlist.languages
+    languages = watchlist.active(lang)
     lead = lead_end(text)
     hits = _hits(matches[0], "title", lead, watchlist, languages)
     title_has_ree = any(h.signal in _REE_SIGNALS for _, h in hits)
     hits += sorted(_hits(matches[1], None, lead, watchlist, languages), key=lambda pair: pair[0])
     reasons = _aggregate(_mark_far(hits, title_has_ree), watchlist.scoring)
     excluded = _exclusions(title, text, watchlist)
+    code = lang.split("-")[0].lower()
     if excluded:
-        return Relevance(0.0, excluded + tuple(reasons), lang)
-    return Relevance(combine(reasons, watchlist.scoring), tuple(reasons), lang)
+        return Relevance(0.0, excluded + tuple(reasons), code)
+    return Relevance(combine(tuple(reasons), watchlist, len(title) + len(text)), tuple(reasons), code)
 
 
 def _exclusions(title: str, text: str, watchlist: Watchlist) -> tuple[Reason, ...]:

@@ -1,4 +1,4 @@
-"""The watchlist: package terms (data/watchlist.toml) plus the user's [relevance] config, frozen.
+"""The watchlist: package terms (data/watchlist.toml, data/watchlist/<lang>.toml) plus the user's config, frozen.
 
 `build_watchlist` is called once per run; the result is a read-only value that `analyse`
 takes with each article, so a config change needs nothing but a new Watchlist.
@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from monitor.config.sections import RelevanceConfig, WatchTerm
@@ -23,10 +24,11 @@ from monitor.stages.entities import (
     read_data,
     slug,
 )
+from monitor.stages.model import Model, read_model
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_LANGUAGES = frozenset({"en", "zh", "ru", "ja"})
+MATCH_MODES = {"word": None, "stem": "stem", "infix": "infix"}  # watchlist match -> entities Alias mode
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,19 @@ class Watchlist:
     exclude: Matcher | None = field(default=None, repr=False)
     entity_signals: tuple[tuple[str, str, float], ...] = ()  # (entity kind, signal, weight)
     scoring: Scoring = Scoring()
-    languages: frozenset[str] = SUPPORTED_LANGUAGES
+    languages: frozenset[str] = frozenset()  # languages with their own vocabulary file
+    language_aliases: tuple[tuple[str, str], ...] = ()  # detected code -> vocabulary ('ms' -> 'id')
+    related: tuple[tuple[str, tuple[str, ...]], ...] = ()  # vocabulary also active ('uk' -> 'ru')
+    model: Model = field(default_factory=Model)
+
+    def active(self, language: str) -> frozenset[str] | None:
+        """Vocabularies used for an article in `language` (with English); None = every one (unknown language)."""
+        code = language.lower().replace("_", "-")
+        code = dict(self.language_aliases).get(code, code.split("-")[0])
+        code = dict(self.language_aliases).get(code, code)
+        if code not in self.languages:
+            return None
+        return frozenset({code, "en", *dict(self.related).get(code, ())})
 
     def entity_signal(self, kind: str) -> tuple[str, float]:
         """The signal ('ree', 'actor', ...) and weight an entity kind contributes."""
@@ -68,12 +82,16 @@ class Watchlist:
         return "none", 0.0
 
 
-def _term_rows(groups: Iterable[dict[str, Any]]) -> Iterable[tuple[Entry, list[Alias]]]:
-    for group in groups:
-        for term in group["terms"]:
-            entry = Entry(f"{group['kind']}:{slug(term)}", term, group["kind"], float(group["weight"]),
-                          group.get("language"))
-            yield entry, [Alias(term, alias_mode(term, "term"))]
+def _term_rows(files: Iterable[dict[str, Any]]) -> Iterable[tuple[Entry, list[Alias]]]:
+    """One entry per term; ids carry the language so one spelling in two languages stays two terms."""
+    for data in files:
+        language = data["language"]
+        for group in data["term"]:
+            mode = MATCH_MODES[group.get("match", data.get("match", "word"))]
+            for term in group["terms"]:
+                entry = Entry(f"{group['kind']}:{language}:{slug(term)}", term, group["kind"],
+                              float(group["weight"]), language)
+                yield entry, [Alias(term, mode or alias_mode(term, "term"))]
 
 
 def _user_rows(terms: Iterable[WatchTerm]) -> Iterable[tuple[Entry, list[Alias]]]:
@@ -90,10 +108,19 @@ def _package_data() -> dict[str, Any]:
     return read_data("watchlist.toml")
 
 
+@lru_cache(maxsize=1)
+def language_files() -> tuple[dict[str, Any], ...]:
+    """Every data/watchlist/<lang>.toml, English first (it wins a spelling shared with another language)."""
+    folder = resources.files("monitor").joinpath("data", "watchlist")
+    names = sorted((f.name for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda n: (n != "en.toml", n))
+    return tuple(read_data(f"watchlist/{name}") for name in names)
+
+
 def build_watchlist(relevance_config: RelevanceConfig) -> Watchlist:
     """The default watchlist with the user's terms first (they win a shared alias) and exclusions."""
     data = _package_data()
-    rows = [*_user_rows(relevance_config.terms), *_term_rows(data["term"])]
+    files = language_files()
+    rows = [*_user_rows(relevance_config.terms), *_term_rows(files)]
     exclude_rows = [(Entry(f"exclude:{slug(p)}", p, "exclude"), [Alias(p, alias_mode(p, "term"))])
                     for p in relevance_config.exclude]
     signals = tuple((kind, spec["signal"], float(spec["weight"])) for kind, spec in data["entity_kinds"].items())
@@ -106,4 +133,8 @@ def build_watchlist(relevance_config: RelevanceConfig) -> Watchlist:
         exclude=build_matcher(exclude_rows) if exclude_rows else None,
         entity_signals=signals,
         scoring=Scoring(**data.get("scoring", {})),
+        languages=frozenset(f["language"] for f in files),
+        language_aliases=tuple(data["languages"]["aliases"].items()),
+        related=tuple((k, tuple(v)) for k, v in data["languages"]["related"].items()),
+        model=read_model(),
     )

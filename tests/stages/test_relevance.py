@@ -69,8 +69,10 @@ def test_penalty_for_share_price_story(watchlist: Watchlist) -> None:
     text = ("Shares rose 12% after the rare earth miner said the government's export controls lifted prices. "
             "Analysts raised the price target; the stock trades near a 52-week high.")
     result = analyse(article("Rare earth stock soars", text), watchlist)
+    plain = analyse(article("Rare earth stock soars", "The rare earth miner said the government's export controls "
+                                                      "lifted prices."), watchlist)
     assert any(r.kind == "penalty" and r.term == "price target" for r in result.reasons)
-    assert result.score < 0.5
+    assert result.score < plain.score  # the calibration decides how much: see docs/relevance.md
 
 
 def test_reasons_name_terms_and_zones(watchlist: Watchlist) -> None:
@@ -90,7 +92,8 @@ def test_language_detection_and_declared_language() -> None:
     assert detect_language("", "中国对稀土实施出口管制，商务部发布公告。") == "zh"
     assert detect_language("", "Правительство утвердило дорожную карту.") == "ru"
     assert detect_language("", "政府はレアアースの備蓄を拡充する方針を固めた。") == "ja"
-    assert detect_language("", "anything", "zh-Hans") == "zh"
+    assert detect_language("", "anything", "zh_Hant") == "zh-Hant"  # the script picks the vocabulary
+    assert analyse(article("稀土", "中國對稀土實施出口管制。", "zh-Hant"), build_watchlist(RelevanceConfig())).relevant
 
 
 def test_lead_is_first_two_paragraphs_within_bounds() -> None:
@@ -98,3 +101,34 @@ def test_lead_is_first_two_paragraphs_within_bounds() -> None:
     assert lead_end(text) == 801
     assert lead_end("short\ntext\nmore") == len("short\ntext\nmore")
     assert lead_end("x" * 5000) == 1200
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("China blocks rare earth exports to Japan", ""),  # a wire flash: title only
+    ("China halts exports of rare earths amid dispute", "Beijing stopped shipments, customs data showed."),
+    ("", "China setzt Exportkontrollen für Seltenerdmetalle aus. Das Handelsministerium in Peking kündigte das an."),
+    ("", "China anuncia nuevos controles a la exportación de tierras raras y exige licencias de exportación."),
+    ("", "La Cina impone restrizioni all'export di terre rare: servono licenze di esportazione."),
+    ("", "중국 상무부는 희토류 수출 통제를 강화한다고 발표했다."),
+    ("", "أعلنت وزارة التجارة الصينية فرضَ قيودٍ على تصديرِ العناصرِ الأرضيةِ النادرة."),
+    ("", "وزارت بازرگانی چین محدودیت‌های صادراتی عناصر خاکی کمیاب را اعلام کرد."),
+    ("", "भारत सरकार ने दुर्लभ पृथ्वी चुंबकों के लिए प्रोत्साहन योजना को मंजूरी दी।"),
+    ("", "Çin, nadir toprak elementlerinin ihracatına yeni kısıtlamalar getirdi."),
+    ("", "Trung Quốc siết chặt kiểm soát xuất khẩu đất hiếm."),
+    ("", "Pemerintah Indonesia menerapkan larangan ekspor logam tanah jarang."),
+    ("", "Україна та США підписали угоду про надра, зокрема рідкісноземельні метали."),
+])
+def test_policy_moves_in_many_languages_pass(watchlist: Watchlist, title: str, text: str) -> None:
+    assert analyse(article(title, text), watchlist).relevant
+
+
+def test_unknown_language_still_matches_english_and_elements(watchlist: Watchlist) -> None:
+    text = "Kina export controls on rare earths: dysprosium and terbium licences."
+    assert analyse(article("", text, "xx"), watchlist).relevant
+
+
+def test_arabic_diacritics_and_tatweel_keep_offsets() -> None:
+    from monitor.stages.entities import default_matcher, find_matches
+    text = "قيود على العناصـرِ الأرضيةِ النادرة"
+    found = [m for m in find_matches(text, default_matcher()) if m.entry.kind == "ree-term"]
+    assert found and text[found[0].start:found[0].end] == "الأرضيةِ النادرة"  # the kasra inside is kept

@@ -22,6 +22,7 @@ class PageHints:
     published_source: str | None = None
     summary: str | None = None
     author: str | None = None
+    listed: str | None = None  # the listing entry's own date (lastmod, else publication) when it was fetched
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from importlib import resources
 
 from monitor.models import Article, Rejected
 from monitor.stages.dates import iso_date
+from monitor.stages.prose import text_size
 
-MIN_TEXT_CHARS = 200  # shorter than this after cleaning is not an article
+MIN_TEXT_CHARS = 200  # shorter than this after cleaning is not an article (ideographs count triple)
 _BULLET = re.compile(r"^[\s•·▪●◦‣∙*-]+(?=\S)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？]$")
@@ -150,7 +151,7 @@ def clean(article: Article, rules: JunkRules | None = None) -> Article | Rejecte
     """The article with clean text, a title and any byline author/date; Rejected when too little is left."""
     cleaned = clean_paragraphs(article.text, rules, untitled=not article.title)
     text = "\n\n".join(cleaned.paragraphs)
-    if len(text) < MIN_TEXT_CHARS:
+    if text_size(text) < MIN_TEXT_CHARS:
         return Rejected("clean", "too-short", article.url, f"{len(text)} characters after cleaning")
     byline = cleaned.bylines[0] if cleaned.bylines else Byline(None, None)
     published, date_source = article.published, article.date_source

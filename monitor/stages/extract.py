@@ -129,8 +129,9 @@ def _article_from_document(page: Page, document: object, text: str, html: str) -
     if found_url and _same_host(found_url, page.url):  # <link rel=canonical> / og:url, if on the same site
         canonical = canonical_url(found_url)
     fallback = (getattr(document, "title", None) or hints.title or "").strip()
-    title = choose_title(read_candidates(html), page.url, fallback)
-    declared = getattr(document, "language", None) or _header(page, "content-language")
+    candidates = read_candidates(html)
+    title = choose_title(candidates, page.url, fallback)
+    declared = candidates.language or getattr(document, "language", None) or _header(page, "content-language")
     return Article(
         url=page.url, canonical_url=canonical, source=page.source, fetched_at=page.fetched_at,
         title=title, text=text, published=published, date_source=date_source,

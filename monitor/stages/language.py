@@ -1,8 +1,10 @@
 """The language of an article: an ISO 639-1 code detected from its text, checked against the declared one.
 
 Pages declare languages wrongly often enough (a template's `lang="en"` on every edition) that
-the text decides; the declared code is kept when the text agrees with it, or when the text
-is too short for a reliable guess. `Article.language` is what every later stage reads.
+the text decides; the declared code is kept when the text agrees with it (or names a close
+variety: Serbian/Bosnian, Norwegian/Danish), when the text is too short for a reliable guess,
+or when the declared language is one the model does not know (Greenlandic).
+`Article.language` is what every later stage reads.
 """
 
 from __future__ import annotations
@@ -40,9 +42,9 @@ def detect_language(text: str, title: str = "", declared: str | None = None) -> 
     sample = f"{title}\n{text[:SAMPLE_CHARS]}".strip()
     if text_size(sample) < MIN_DETECT_SIZE:
         return stated or (_classify(sample)[0] if sample else None)
-    detected, confidence = _classify(sample)
-    if stated and (stated == detected or (confidence < 0.9 and _related(stated, detected))):
-        return stated
+    detected, _ = _classify(sample)
+    if stated and (stated == detected or _related(stated, detected) or stated not in _known()):
+        return stated  # agrees, a close variety (sr/bs, no/da), or a language the model cannot tell
     return detected
 
 
@@ -53,6 +55,11 @@ def _related(first: str, second: str) -> bool:
 def _classify(sample: str) -> tuple[str, float]:
     code, probability = _identifier().classify(sample)
     return _ALIASES.get(str(code), str(code)), float(probability)
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    return frozenset(_ALIASES.get(str(code), str(code)) for code in _identifier().nb_classes)
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from importlib import resources
 _IDEOGRAPHIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 _DENSE = re.compile(f"{_IDEOGRAPHIC.pattern}|{_UNSPACED.pattern}")
+_BULLET = re.compile(r"^[-–•·▪●◦‣∙*△▲■□◆◇※]\s")  # a list item starts a paragraph, it never continues one
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")  # spaced, but a syllable block holds two or three letters
 _SPACED_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
 IDEOGRAPH_WEIGHT = 3  # Latin-equivalent characters per ideograph / kana
@@ -76,26 +77,36 @@ def _wrap_width(line: str) -> bool:
 def join_wrapped(text: str) -> list[str]:
     """Paragraphs with hard-wrapped lines re-joined: a long line that does not end a sentence
     continues on the next non-blank line. Short unterminated lines (titles, links) stay alone."""
-    paragraphs: list[str] = []
+    return [paragraph for paragraph, _ in _joined(text)]
+
+
+def _joined(text: str) -> list[tuple[str, bool]]:
+    """(paragraph, whether it was joined from several lines)."""
+    paragraphs: list[tuple[str, bool]] = []
     open_line = False
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
             open_line = False
             continue
-        if open_line and paragraphs:
-            glue = "" if _IDEOGRAPHIC.search(paragraphs[-1][-1:]) else " "
-            paragraphs[-1] = f"{paragraphs[-1]}{glue}{line}"
+        if open_line and paragraphs and not _BULLET.match(line):
+            previous = paragraphs[-1][0]
+            glue = "" if _IDEOGRAPHIC.search(previous[-1:]) else " "
+            paragraphs[-1] = (f"{previous}{glue}{line}", True)
         else:
-            paragraphs.append(line)
+            paragraphs.append((line, False))
         open_line = _wrap_width(line) and not ends_sentence(line)
     return paragraphs
 
 
-def is_prose(paragraph: str) -> bool:
-    """A paragraph of sentences: enough words and a sentence end, or one long complete sentence."""
+def is_prose(paragraph: str, joined: bool = False) -> bool:
+    """A paragraph of sentences: enough words and a sentence end, or one long complete sentence.
+    A single line that runs on without a sentence end is prose too (summary bullets), but not
+    lines joined as wraps: a list of long link titles would look like one."""
     words = word_count(paragraph)
-    if words >= MIN_RUNON_WORDS or (words >= MIN_PROSE_WORDS and sentence_ends(paragraph)):
+    if words >= MIN_PROSE_WORDS and sentence_ends(paragraph):
+        return True
+    if words >= MIN_RUNON_WORDS and not joined:
         return True
     return words >= MIN_SENTENCE_WORDS and ends_sentence(paragraph) and text_size(paragraph) >= 60
 
@@ -131,9 +142,9 @@ class ProseJudgement:
 
 def judge_prose(text: str) -> ProseJudgement:
     """Measure a text for the article test (sizes in Latin-equivalent characters)."""
-    paragraphs = join_wrapped(text)
-    sizes = [text_size(p) for p in paragraphs]
-    prose = sum(size for size, p in zip(sizes, paragraphs, strict=True) if is_prose(p))
+    paragraphs = _joined(text)
+    sizes = [text_size(p) for p, _ in paragraphs]
+    prose = sum(size for size, (p, joined) in zip(sizes, paragraphs, strict=True) if is_prose(p, joined))
     size = sum(sizes)
     return ProseJudgement(size=size, prose=prose, paragraphs=len(paragraphs), gate=gate_kind(text, size))
 

@@ -1,5 +1,7 @@
 """The headline of an HTML article: chosen among og:title, JSON-LD headline, <h1> and <title>.
 
+Also reads the language the page declares (`<html lang>`, og:locale), for the language stage.
+
 Read with a few regular expressions over the decoded HTML (no second parse). The visible
 `<h1>` wins when the page's own metadata agrees with it (a logo or section kicker in an
 `<h1>` does not); otherwise the metadata headline, with site-name suffixes and prefixes
@@ -19,6 +21,7 @@ _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
 _HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){3,400})"')
+_HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»«/]\s+|\s*[|｜]\s*|\s+::\s+")
@@ -35,6 +38,7 @@ class TitleCandidates:
     h1: tuple[str, ...] = ()
     title: str = ""
     site_name: str = ""
+    language: str = ""  # <html lang>, else og:locale / content-language meta: what the page declares
 
 
 def _clean(fragment: str) -> str:
@@ -54,11 +58,11 @@ def read_candidates(markup: str) -> TitleCandidates:
     head = markup[:head_end] if head_end > 0 else markup[:200_000]
     metas: dict[str, str] = {}
     for tag in _META.findall(head):
-        if "title" not in tag and "site_name" not in tag:
+        if "title" not in tag and "site_name" not in tag and "locale" not in tag and "language" not in tag:
             continue
         attrs = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
                  for m in _ATTR.finditer(tag)}
-        key = (attrs.get("property") or attrs.get("name") or "").lower()
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("http-equiv") or "").lower()
         if key and "content" in attrs:
             metas.setdefault(key, _clean(attrs["content"]))
     title = _TITLE.search(head)
@@ -69,6 +73,8 @@ def read_candidates(markup: str) -> TitleCandidates:
         h1=tuple(t for t in (_clean(h) for h in _H1.findall(markup)[:MAX_H1]) if t),
         title=_clean(title.group(1)) if title else "",
         site_name=metas.get("og:site_name", ""),
+        language=(lang.group(1) if (lang := _HTML_LANG.search(head)) else "")
+        or metas.get("og:locale", "") or metas.get("content-language", ""),
     )
 
 
@@ -106,15 +112,17 @@ def _site_like(segment: str, site_name: str, host: str) -> bool:
 def strip_site_name(title: str, site_name: str, url: str) -> str:
     """The title without leading or trailing segments that name the site (" - Reuters", "Site | ")."""
     host = urlsplit(url).hostname or ""
-    parts = _SEPARATOR.split(title)
+    parts = [part for part in _SEPARATOR.split(title) if part.strip()]
+    if not parts or (len(parts) == 1 and _site_like(parts[0], site_name, host)):
+        return ""
     if len(parts) < 2:
-        return title
+        return parts[0]
     while len(parts) > 1 and _site_like(parts[-1], site_name, host):
         parts.pop()
     while len(parts) > 1 and _site_like(parts[0], site_name, host):
         parts.pop(0)
     if len(parts) == len(_SEPARATOR.split(title)):
-        return title
+        return title.strip()
     # re-cut the original string so the kept separators and spacing stay as written
     start = title.find(parts[0])
     end = title.rfind(parts[-1]) + len(parts[-1])
@@ -123,7 +131,8 @@ def strip_site_name(title: str, site_name: str, url: str) -> str:
 
 def choose_title(candidates: TitleCandidates, url: str, fallback: str = "") -> str:
     """The article's headline: an <h1> that the metadata confirms, else the metadata headline
-    (JSON-LD, og:title, <title>) without the site name, else `fallback`."""
+    (JSON-LD, og:title, <title>) without the site name, else `fallback` without it; "" when
+    the page names only the site (the clean stage then takes the text's first line)."""
     site = candidates.site_name
     meta = [strip_site_name(t, site, url) for t in (candidates.json_ld, candidates.og, candidates.title) if t]
     for h1 in candidates.h1:
@@ -132,6 +141,6 @@ def choose_title(candidates: TitleCandidates, url: str, fallback: str = "") -> s
         if any(similar(h1, m) >= 0.6 for m in meta) or (not meta and len(_words(h1)) >= 3):
             return h1
     for title in meta:
-        if len(title) >= 4 and not _site_like(title, site, urlsplit(url).hostname or ""):
+        if len(title) >= 4:
             return title
-    return fallback
+    return strip_site_name(fallback, site, url) if fallback else ""

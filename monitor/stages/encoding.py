@@ -35,9 +35,11 @@ def codec_name(label: str | None) -> str | None:
     if not label:
         return None
     try:
-        return codecs.lookup(label.strip().strip("'\"")).name.replace("-", "_")
+        name = codecs.lookup(label.strip().strip("'\"")).name.replace("-", "_")
     except LookupError:
         return None
+    # a page that reached us as text without NUL bytes is not UTF-16/32, whatever it says
+    return None if name.startswith(("utf_16", "utf_32")) else name
 
 
 def _utf8(body: bytes) -> str | None:

@@ -95,8 +95,7 @@ def process_page(page: Page, context: FlowContext, now: str, refresh: bool = Fal
     analysed = remembered or analyse_page(page, context)
     if isinstance(analysed, Rejected):
         log.debug("rejected %s at %s: %s %s", page.url, analysed.stage, analysed.reason, analysed.detail)
-        if remembered is None:
-            record_rejection(context.archive, page, page_key, analysed, now, context.version)
+        record_rejection(context.archive, page, page_key, analysed, now, context.version)  # new listing date
         return analysed
     article, analysis = analysed
     if article.canonical_url != page_key:  # <link rel=canonical> named another URL: is that one stored?

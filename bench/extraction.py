@@ -11,7 +11,10 @@ scored), remon's extract stage alone, raw trafilatura for text + metadata
 (`bare_extraction(with_metadata=True)`) and `trafilatura.extract` with its defaults.
 The cost of each stage of the path is measured inside the same `process_page` calls.
 
-    python bench/extraction.py [--data DIR] [--limit N]
+`--cli` also feeds the pages as HTML seed files through `remon run` (the public CLI,
+start-up included) and times raw trafilatura on the same pages in the same run.
+
+    python bench/extraction.py [--data DIR] [--limit N] [--cli]
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import gzip
 import json
 import re
 import resource
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -176,7 +181,7 @@ def run(cases: list[Case], folder: Path) -> tuple[dict[str, Score], StageClock]:
     path = RemonPath(folder / "run", clock)
     scores = {"remon path (process_page)": Score(), "remon extract stage only": Score(),
               "trafilatura text+metadata": Score(), "trafilatura.extract (defaults)": Score()}
-    functions = (path, remon_text, raw_with_metadata, raw_text)
+    functions: tuple[Callable[[Case], str], ...] = (path, remon_text, raw_with_metadata, raw_text)
     for index, case in enumerate(cases):
         order = list(zip(functions, scores.values(), strict=True))
         for function, score in (order if index % 2 == 0 else order[::-1]):
@@ -206,10 +211,40 @@ def report(scores: dict[str, Score], clock: StageClock, pages: int) -> str:
     return "\n".join(lines)
 
 
+def through_cli(cases: list[Case], folder: Path) -> str:
+    """The pages as HTML seed files through `remon run` (a fresh archive), beside raw trafilatura
+    text + metadata on the same pages in the same run; stored texts scored as above."""
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    for case in cases:
+        (seeds / f"{case.id}.html").write_bytes(case.html)
+    config = folder / "remon.toml"
+    config.write_text(f'[storage]\npath = "{folder / "cli.db"}"\n\n[[sources]]\nname = "bench"\nkind = "seeds"\n'
+                      f'path = "{seeds}"\n', encoding="utf-8")
+    raw = Score()
+    for case in cases:
+        timed(raw_with_metadata, case, raw)
+    started, cpu_before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+    subprocess.run([str(Path(sys.executable).with_name("remon")), "run", "--config", str(config), "--no-alerts",
+                    "-q"], check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - cpu_before
+    with sqlite3.connect(folder / "cli.db") as db:
+        texts = {Path(url).stem: text for url, text in db.execute("select url, text from articles")}
+    cli = Score(seconds=seconds)
+    for case in cases:
+        cli.add(texts.get(case.id, ""), case.truth)
+    (_, _, f1_cli, rate_cli), (_, _, f1_raw, rate_raw) = cli.figures(), raw.figures()
+    return (f"remon run over {len(cases)} HTML seeds: {len(texts)} stored, F1 {f1_cli:.3f} "
+            f"(raw trafilatura text+metadata {f1_raw:.3f}, {f1_cli - f1_raw:+.3f}); {rate_cli:.1f} pages/s "
+            f"wall incl. start-up vs raw {rate_raw:.1f}: {rate_cli / rate_raw:.3f}x; remon CPU {cpu:.1f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    parser.add_argument("--cli", action="store_true", help="also feed the pages as HTML seeds through `remon run`")
     args = parser.parse_args()
     if not (args.data / "ground-truth.json").is_file():
         print(f"benchmark data not found in {args.data.resolve()}", file=sys.stderr)
@@ -217,7 +252,9 @@ def main() -> int:
     cases = load_cases(args.data, args.limit)
     with tempfile.TemporaryDirectory() as folder:
         scores, clock = run(cases, Path(folder))
-    print(report(scores, clock, len(cases)))
+        print(report(scores, clock, len(cases)))
+        if args.cli:
+            print(through_cli(cases, Path(folder)))
     return 0
 
 

@@ -117,12 +117,12 @@ def _from_pdf(page: Page) -> Article | Rejected:
 
 
 def _from_html(page: Page) -> Article | Rejected:
-    """Decode once, read the headline candidates, run trafilatura on the decoded text, judge the prose."""
+    """Decode once, parse once, extract with trafilatura, judge the prose, then read the metadata."""
     html = decode_text(page.body, page.encoding)
     if html is None:
         return Rejected("extract", "binary", page.url, "body is not text")
-    if "<" not in html[:4096]:
-        return Rejected("extract", "not-html", page.url, "no markup in the first 4 KB")
+    if "<" not in html[:4096]:  # served as HTML, written as plain text
+        return _from_text(page)
     try:
         tree = load_html(html)  # parsed once: trafilatura extracts from a copy, metadata reads the original
         if tree is None:

@@ -109,3 +109,8 @@ def test_truncated_or_nul_spliced_pages_never_raise(cut: int, nul_at: int) -> No
     body = body[:nul_at] + b"\x00" + body[nul_at:]
     outcome = extract(page(body))
     assert isinstance(outcome, Article | Rejected)
+
+
+def test_html_without_markup_is_read_as_text() -> None:
+    article = extract(page((PARAGRAPH * 3).encode(), content_type="text/html"))
+    assert isinstance(article, Article) and article.text == PARAGRAPH * 3 and article.language == "en"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from importlib.metadata import PackageNotFoundError, version
 
 from monitor.alerting.channels import configured_channels
 from monitor.config.load import Config, DedupeConfig
@@ -25,6 +26,7 @@ from monitor.store.archive import iter_raw_pages, raw_page_changed, update_analy
 from monitor.store.candidates import find_candidates, term_idf
 from monitor.store.headlines import is_headline_only, record_headline_attempt, upgrade_headline
 from monitor.store.lsh import ensure_index
+from monitor.store.rejections import forget_rejection, iter_rejected_pages, known_rejection, record_rejection
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,14 @@ class FlowContext:
     watchlist: Watchlist
     channels: tuple[Channel, ...]
     dedupe: DedupeConfig = field(default_factory=DedupeConfig)
+    version: str = ""  # remon's version, remembered with each rejection
+
+
+def remon_version() -> str:
+    try:
+        return version("remon")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def open_context(config: Config) -> FlowContext:
@@ -44,7 +54,7 @@ def open_context(config: Config) -> FlowContext:
     archive = open_archive(config.db_path)
     prepare_dedupe(archive, config.dedupe)
     return FlowContext(archive=archive, watchlist=build_watchlist(config.relevance),
-                       channels=configured_channels(config), dedupe=config.dedupe)
+                       channels=configured_channels(config), dedupe=config.dedupe, version=remon_version())
 
 
 def prepare_dedupe(archive: Archive, settings: DedupeConfig) -> int:
@@ -74,11 +84,14 @@ def analyse_page(page: Page, context: FlowContext) -> tuple[Article, Analysis] |
     return article, analyse(article, context.watchlist)
 
 
-def process_page(page: Page, context: FlowContext, now: str, refresh: bool = False) -> Outcome:
+def process_page(page: Page, context: FlowContext, now: str, refresh: bool = False,
+                 rejudge: bool = False) -> Outcome:
     """Run every stage on one page and store it; a page already in the archive is not redone.
 
     With `refresh` (a source whose pages change in place), a known page whose bytes changed
-    is extracted and analysed again and its article updated in place (same story).
+    is extracted and analysed again and its article updated in place (same story). A rejected
+    page is remembered with its bytes; the same bytes are not judged again by the same
+    version unless `rejudge` (reprocess).
     """
     page_key = canonical_url(page.url)
     known = find_stored(context.archive, page_key) or stored_headline(page, context)
@@ -86,9 +99,11 @@ def process_page(page: Page, context: FlowContext, now: str, refresh: bool = Fal
         return upgrade_known(page, known, context, now)
     if known is not None:
         return refresh_known(page, known, context, now) if refresh else known
-    analysed = analyse_page(page, context)
+    remembered = None if rejudge else known_rejection(context.archive, page_key, page.body, context.version)
+    analysed = remembered or analyse_page(page, context)
     if isinstance(analysed, Rejected):
         log.debug("rejected %s at %s: %s %s", page.url, analysed.stage, analysed.reason, analysed.detail)
+        record_rejection(context.archive, page, page_key, analysed, now, context.version)  # new listing date
         return analysed
     article, analysis = analysed
     if article.canonical_url != page_key:  # <link rel=canonical> named another URL: is that one stored?
@@ -104,8 +119,10 @@ def process_page(page: Page, context: FlowContext, now: str, refresh: bool = Fal
     decision = decide(profile, print_, candidates, idf, context.dedupe)
     joined = next((s.profile for s in candidates.stories if s.story_id == decision.story_id), None)
     story_profile = None if decision.duplicate_of else merge_profiles(joined, profile) if joined else profile
-    return save_processed(context.archive, page, article, analysis, print_, decision, context.channels, now,
-                          profile, story_profile)
+    stored = save_processed(context.archive, page, article, analysis, print_, decision, context.channels, now,
+                            profile, story_profile)
+    forget_rejection(context.archive, page_key)  # rejected before, an article now (changed or re-judged)
+    return stored
 
 
 def refresh_known(page: Page, known: Stored, context: FlowContext, now: str) -> Outcome:
@@ -148,6 +165,8 @@ class ReprocessReport:
     articles: int
     changed_relevance: int
     rejected: int
+    recovered: int = 0  # remembered rejections that are articles now
+    still_rejected: int = 0
 
 
 def reprocess(context: FlowContext, now: str) -> ReprocessReport:
@@ -164,4 +183,18 @@ def reprocess(context: FlowContext, now: str) -> ReprocessReport:
             continue
         articles += 1
         changed += int(update_analysis(context.archive, article_id, article, analysis, context.channels, now))
-    return ReprocessReport(articles=articles, changed_relevance=changed, rejected=rejected)
+    recovered, still = rejudge_rejections(context, now)
+    return ReprocessReport(articles=articles, changed_relevance=changed, rejected=rejected,
+                           recovered=recovered, still_rejected=still)
+
+
+def rejudge_rejections(context: FlowContext, now: str) -> tuple[int, int]:
+    """Judge every remembered rejected page again from its stored bytes; (now articles, still rejected)."""
+    recovered = still = 0
+    for page in iter_rejected_pages(context.archive):
+        outcome = process_page(page, context, now, rejudge=True)
+        if isinstance(outcome, Rejected):
+            still += 1
+        else:
+            recovered += 1
+    return recovered, still

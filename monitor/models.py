@@ -24,6 +24,7 @@ class PageHints:
     author: str | None = None
     outlet: str | None = None  # the publisher the listing names (a news-search feed's <source>)
     link: str | None = None  # the article URL the listing gave (decoded from an aggregator link)
+    listed: str | None = None  # the listing entry's own date (lastmod, else publication) when it was fetched
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import scrapy
@@ -89,7 +90,7 @@ class SourceSpider(scrapy.Spider):
             key = canonical_url(entry.url)
             if url_wanted(entry.url, self.allow, self.deny) and key not in self.requested and key not in fresh:
                 fresh[key] = entry
-        stored = set() if self.source.changes else known_urls(self.open_archive(), list(fresh))
+        stored = set() if self.source.changes else self.not_worth_fetching(fresh)
         self.crawler.stats.inc_value("remon/skipped_known", len(stored))
         budget = self.settings.getint("MONITOR_MAX_PAGES", 500)
         for key, entry in fresh.items():
@@ -98,8 +99,12 @@ class SourceSpider(scrapy.Spider):
             self.requested.add(key)
             yield self.page_request(entry, **meta)
 
+    def not_worth_fetching(self, fresh: dict[str, LinkEntry]) -> set[str]:
+        """Canonical URLs among `fresh` not to request: those already stored."""
+        return known_urls(self.open_archive(), list(fresh))
+
     def page_request(self, entry: LinkEntry, **meta: Any) -> Request:
-        meta = {"remon_hints": entry.hints, **meta}
+        meta = {"remon_hints": replace(entry.hints, listed=entry.listed), **meta}
         if is_pdf("", entry.url):
             meta["download_maxsize"] = self.settings.getint("MONITOR_MAX_PDF_BYTES")
         return Request(entry.url, callback=self.parse_page, errback=self.on_error, meta=meta)

@@ -31,6 +31,11 @@ class LinkEntry:
     hints: PageHints = field(default_factory=PageHints)
     modified: str | None = None  # sitemap lastmod (ISO day), for `since`
 
+    @property
+    def listed(self) -> str | None:
+        """The entry's own date (lastmod, else publication): when it changes, the page may have."""
+        return self.modified or self.hints.published
+
 
 @dataclass(frozen=True)
 class Sitemap:

@@ -23,7 +23,9 @@ from monitor.clock import now_stamp
 from monitor.hashing import sha256_hex
 from monitor.sources.fetch import conditional_headers
 from monitor.store.fetch_state import FetchState, load_state, save_state
+from monitor.store.rejections import unchanged_rejections
 from spiders.base import SourceSpider
+from spiders.entries import LinkEntry
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,13 @@ class ListingSpider(SourceSpider):
             last_modified=_header(response, b"Last-Modified"), body_sha256=digest, checked_at=now,
             changed_at=previous.changed_at if unchanged and previous else now))
         return body
+
+    def not_worth_fetching(self, fresh: dict[str, LinkEntry]) -> set[str]:
+        """Stored pages, and pages rejected before whose listing entry has not changed since:
+        a re-crawl of an unchanged listing fetches none of them; a changed entry is fetched once."""
+        rejected = unchanged_rejections(self.open_archive(), {key: entry.listed for key, entry in fresh.items()})
+        self.crawler.stats.inc_value("remon/skipped_rejected", len(rejected))
+        return super().not_worth_fetching(fresh) | rejected
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats

@@ -30,7 +30,7 @@ def cmd_run(args: argparse.Namespace, config: Config, console: Console) -> int:
 
 
 def cmd_reprocess(args: argparse.Namespace, config: Config, console: Console) -> int:
-    """Re-run extraction, cleaning and analysis over every stored raw page, with no network."""
+    """Re-run extraction, cleaning and analysis over every stored raw page and rejected page, with no network."""
     from monitor.clock import stamp, utc_now
     from monitor.flow import close_context, open_context, reprocess
 
@@ -40,7 +40,8 @@ def cmd_reprocess(args: argparse.Namespace, config: Config, console: Console) ->
     finally:
         close_context(context)
     console.out(f"reprocessed {report.articles} articles: {report.changed_relevance} changed relevance, "
-                f"{report.rejected} no longer extractable")
+                f"{report.rejected} no longer extractable; {report.recovered} rejected pages are articles now, "
+                f"{report.still_rejected} still rejected")
     return ExitCode.OK
 
 

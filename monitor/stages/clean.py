@@ -16,8 +16,10 @@ from importlib import resources
 
 from monitor.models import Article, Rejected
 from monitor.stages.dates import iso_date
+from monitor.stages.prose import text_size
 
-MIN_TEXT_CHARS = 200  # shorter than this after cleaning is not an article
+REPEAT_WORDS = 8  # a repeated paragraph this long is a copy; shorter recurring lines are kept
+MIN_TEXT_CHARS = 200  # shorter than this after cleaning is not an article (ideographs count triple)
 _BULLET = re.compile(r"^[\s•·▪●◦‣∙*-]+(?=\S)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？]$")
@@ -122,7 +124,6 @@ def clean_paragraphs(text: str, rules: JunkRules | None = None, *, untitled: boo
     rules = rules or default_rules()
     kept: list[str] = []
     bylines: list[Byline] = []
-    seen: set[str] = set()
     in_cross_links = False
     for index, paragraph in enumerate(split_paragraphs(text)):
         if untitled and index == 0 and _NAME_ONLY.match(paragraph):
@@ -138,19 +139,32 @@ def clean_paragraphs(text: str, rules: JunkRules | None = None, *, untitled: boo
         if byline:
             bylines.append(byline)
             continue
+        if not _dedupe_key(paragraph) or is_junk(paragraph, rules):
+            continue
+        kept.append(paragraph)
+    return CleanText(drop_repeats(kept), tuple(bylines))
+
+
+def drop_repeats(paragraphs: list[str]) -> tuple[str, ...]:
+    """Paragraphs without repeats: a paragraph of REPEAT_WORDS words or more that came before
+    (a text pasted twice, a pull quote) or any paragraph equal to the one kept just before it.
+    Short lines that recur apart (a recipe step, a row label in every section) are article text."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for paragraph in paragraphs:
         key = _dedupe_key(paragraph)
-        if not key or is_junk(paragraph, rules) or key in seen:
+        if (kept and _dedupe_key(kept[-1]) == key) or (key in seen and key.count(" ") + 1 >= REPEAT_WORDS):
             continue
         seen.add(key)
         kept.append(paragraph)
-    return CleanText(tuple(kept), tuple(bylines))
+    return tuple(kept)
 
 
 def clean(article: Article, rules: JunkRules | None = None) -> Article | Rejected:
     """The article with clean text, a title and any byline author/date; Rejected when too little is left."""
     cleaned = clean_paragraphs(article.text, rules, untitled=not article.title)
     text = "\n\n".join(cleaned.paragraphs)
-    if len(text) < MIN_TEXT_CHARS:
+    if text_size(text) < MIN_TEXT_CHARS:
         return Rejected("clean", "too-short", article.url, f"{len(text)} characters after cleaning")
     byline = cleaned.bylines[0] if cleaned.bylines else Byline(None, None)
     published, date_source = article.published, article.date_source

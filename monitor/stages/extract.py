@@ -1,8 +1,10 @@
 """Extraction: a fetched Page becomes an Article (text + metadata) or a Rejected value.
 
-The only module that imports trafilatura. HTML goes through trafilatura with metadata;
-plain text and Markdown are decoded (legacy encodings included) and used as they are,
-their title left for the clean stage to infer once junk lines are gone.
+The only module that imports trafilatura. Bytes are decoded once (`encoding`), HTML goes
+through trafilatura with metadata, the headline is chosen among the page's candidates
+(`titles`), the article test works in every script (`prose`) and the language is detected
+from the text (`language`). Plain text and Markdown are used as they are, their title left
+for the clean stage to infer once junk lines are gone.
 """
 
 from __future__ import annotations
@@ -12,25 +14,43 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
-from charset_normalizer import from_bytes
+from htmldate import find_date
+from lxml.html import HtmlElement
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_url,
+)
+from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from monitor.models import Article, Page, Rejected
 from monitor.stages.dates import choose_date
+from monitor.stages.encoding import decode_text, looks_binary
+from monitor.stages.language import detect_language
 from monitor.stages.pdf import PDF_TYPES, read_pdf
+from monitor.stages.prose import MIN_ARTICLE_SIZE, judge_prose, text_size
+from monitor.stages.titles import choose_title, read_candidates
 from monitor.stages.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
-MIN_ARTICLE_CHARS = 200
+__all__ = ["decode_text", "extract", "looks_binary", "media_type"]
 TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Chosen by bench/extraction.py (181 pages, Zyte benchmark): `fast` skips the fallback
-# extractors (no F1 loss there, +metadata cost recovered); dates from markup and URL only,
-# never guessed from free text. Measured: F1 0.962 vs 0.953 raw, throughput ~1.0x raw.
+# extractors (no F1 loss there). Metadata is read by `read_metadata` from the same parsed
+# tree: trafilatura's own pass also computes categories, tags, licence and a title that
+# remon does not use (a third of its cost). Dates from markup and URL only, never guessed
+# from free text.
 TRAFILATURA_OPTIONS: dict[str, Any] = {
-    "with_metadata": True, "include_comments": False, "include_tables": True, "deduplicate": False,
-    "fast": True, "date_extraction_params": {"extensive_search": False, "original_date": True},
+    "with_metadata": False, "include_comments": False, "include_tables": True, "deduplicate": False,
+    "fast": True,
 }
+DATE_OPTIONS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 
 def extract(page: Page) -> Article | Rejected:
@@ -63,61 +83,18 @@ def media_type(page: Page) -> str:
     return declared
 
 
-def looks_binary(body: bytes) -> bool:
-    """True when a body has NUL bytes or many control characters: not text in any encoding."""
-    sample = body[:4096]
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13, 27))
-    return controls > len(sample) * 0.05
-
-
-def decode_text(body: bytes, declared: str | None = None) -> str | None:
-    """Text from bytes: the declared charset, else UTF-8, else the best legacy guess; None if binary."""
-    if looks_binary(body):
-        return None
-    for encoding in (declared, "utf-8"):
-        if encoding:
-            try:
-                return body.decode(encoding).lstrip("\ufeff")
-            except (UnicodeDecodeError, LookupError):
-                continue
-    return _guess_legacy(body)
-
-
-# When several legacy encodings read a text equally well, the one most used on news sites wins.
-_POPULAR = ("cp1251", "cp1252", "koi8_r", "gb18030", "gb2312", "cp932", "shift_jis", "euc_jp", "big5",
-            "euc_kr", "iso8859_2", "cp1250", "latin_1")
-
-
-def _guess_legacy(body: bytes) -> str | None:
-    results = list(from_bytes(body))
-    if not results:
-        return None
-    least_chaos = min(match.chaos for match in results)
-    tied = [match for match in results if match.chaos <= least_chaos + 0.01]
-    tied.sort(key=lambda m: _POPULAR.index(m.encoding) if m.encoding in _POPULAR else len(_POPULAR))
-    return str(tied[0])
-
-
-def has_prose(text: str, min_chars: int = MIN_ARTICLE_CHARS) -> bool:
-    """True when enough of the text is sentences rather than link titles (index and tag pages are not)."""
-    prose = sum(len(line) for line in text.splitlines()
-                if len(line.split()) >= 12 or (len(line) >= 60 and line.rstrip().endswith((".", "。", "!", "?"))))
-    return prose >= min_chars
-
-
 def _from_text(page: Page) -> Article | Rejected:
     text = decode_text(page.body, page.encoding)
     if text is None:
         return Rejected("extract", "binary", page.url, "body is not text")
-    if len(text.strip()) < MIN_ARTICLE_CHARS:
+    if text_size(text.strip()) < MIN_ARTICLE_SIZE:
         return Rejected("extract", "too-short", page.url, f"{len(text.strip())} characters")
     hints = page.hints
     return Article(
         url=page.url, canonical_url=canonical_url(page.url), source=page.source, fetched_at=page.fetched_at,
         title=hints.title or "", text=text, published=hints.published,
         date_source=hints.published_source if hints.published else None, author=hints.author,
+        language=detect_language(text, hints.title or "", _header(page, "content-language")),
     )
 
 
@@ -126,7 +103,7 @@ def _from_pdf(page: Page) -> Article | Rejected:
     document = read_pdf(page.body)
     if document is None:
         return Rejected("extract", "unreadable-pdf", page.url, "pypdf could not read it")
-    if len(document.text.strip()) < MIN_ARTICLE_CHARS:
+    if text_size(document.text.strip()) < MIN_ARTICLE_SIZE:
         return Rejected("extract", "too-short", page.url, f"{len(document.text.strip())} characters of PDF text")
     hints = page.hints
     published = hints.published or document.created
@@ -135,41 +112,84 @@ def _from_pdf(page: Page) -> Article | Rejected:
         url=page.url, canonical_url=canonical_url(page.url), source=page.source, fetched_at=page.fetched_at,
         title=hints.title or document.title or "", text=document.text, published=published,
         date_source=date_source, author=hints.author or document.author, description=hints.summary,
+        language=detect_language(document.text, hints.title or document.title or ""),
     )
 
 
 def _from_html(page: Page) -> Article | Rejected:
-    html = decode_text(page.body, page.encoding) if page.encoding else page.body
+    """Decode once, parse once, extract with trafilatura, judge the prose, then read the metadata."""
+    html = decode_text(page.body, page.encoding)
     if html is None:
         return Rejected("extract", "binary", page.url, "body is not text")
+    if "<" not in html[:4096]:  # served as HTML, written as plain text
+        return _from_text(page)
     try:
-        document = trafilatura.bare_extraction(html, url=page.url, **TRAFILATURA_OPTIONS)
-    except Exception as error:  # noqa: BLE001 - trafilatura raises assorted errors on broken markup
+        tree = load_html(html)  # parsed once: trafilatura extracts from a copy, metadata reads the original
+        if tree is None:
+            return Rejected("extract", "not-html", page.url, "no HTML tree")
+        document = trafilatura.bare_extraction(tree, url=page.url, **TRAFILATURA_OPTIONS)
+        text = (getattr(document, "text", None) or "").strip() if document is not None else ""
+        judgement = judge_prose(text)
+        if judgement.reason is not None:
+            return Rejected("extract", judgement.reason, page.url, judgement.detail())
+        metadata = read_metadata(tree, page.url)
+    except Exception as error:  # noqa: BLE001 - trafilatura and lxml raise assorted errors on broken markup
         log.warning("extraction failed for %s: %s", page.url, error)
-        return Rejected("extract", "extraction-error", page.url, str(error)[:200])
-    text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if len(text) < MIN_ARTICLE_CHARS or not has_prose(text):
-        return Rejected("extract", "not-article", page.url, f"{len(text)} characters, no article prose")
-    return _article_from_document(page, document, text)
+        return Rejected("extract", "extraction-error", page.url, f"{type(error).__name__}: {error}"[:200])
+    return _article_from_document(page, metadata, text, html)
 
 
-def _article_from_document(page: Page, document: object, text: str) -> Article:
+def read_metadata(tree: HtmlElement, url: str) -> Document:
+    """Author, canonical URL, site name, description and date, as trafilatura's metadata pass finds
+    them (meta tags, JSON-LD, bylines, htmldate), without the parts remon does not use."""
+    document = examine_meta(tree)
+    if document.author and " " not in document.author:  # trafilatura's rule: one word is not a name
+        document.author = None
+    try:
+        document = extract_meta_json(tree, document)
+    except Exception as error:  # noqa: BLE001 - trafilatura's JSON-LD reader has known bugs
+        log.debug("JSON-LD metadata unreadable for %s: %s", url, error)
+    document.author = document.author or extract_author(tree)
+    document.url = document.url or extract_url(tree, url)
+    document.date = find_date(tree, url=document.url, **DATE_OPTIONS)
+    document.sitename = _site_name(document.sitename or extract_sitename(tree), document.url)
+    document.clean_and_trim()
+    return document
+
+
+def _article_from_document(page: Page, document: object, text: str, html: str) -> Article:
     hints = page.hints
-    published, date_source = choose_date(getattr(document, "date", None), page.body, page.url,
+    published, date_source = choose_date(getattr(document, "date", None), html, page.url,
                                          hints.published, hints.published_source)
     found_url = getattr(document, "url", None)
     canonical = canonical_url(page.url)
     if found_url and _same_host(found_url, page.url):  # <link rel=canonical> / og:url, if on the same site
         canonical = canonical_url(found_url)
+    fallback = (getattr(document, "title", None) or hints.title or "").strip()
+    candidates = read_candidates(html)
+    title = choose_title(candidates, page.url, fallback)
+    declared = candidates.language or getattr(document, "language", None) or _header(page, "content-language")
     return Article(
         url=page.url, canonical_url=canonical, source=page.source, fetched_at=page.fetched_at,
-        title=(getattr(document, "title", None) or hints.title or "").strip(), text=text,
-        published=published, date_source=date_source,
+        title=title, text=text, published=published, date_source=date_source,
         author=getattr(document, "author", None) or hints.author,
         site_name=getattr(document, "sitename", None),
-        language=getattr(document, "language", None),
+        language=detect_language(text, title, declared),
         description=getattr(document, "description", None) or hints.summary,
     )
+
+
+def _site_name(name: str | None, url: str | None) -> str | None:
+    """trafilatura's site-name rules: no @ of a handle, capitalised, else the URL's host."""
+    name = (name or "").lstrip("@")
+    if name:
+        return name.title() if "." not in name and not name[0].isupper() else name
+    match = META_URL.match(url or "")
+    return match[1] if match else None
+
+
+def _header(page: Page, name: str) -> str | None:
+    return next((value for key, value in page.headers if key.lower() == name), None)
 
 
 def _same_host(first: str, second: str) -> bool:

@@ -242,6 +242,46 @@ def m_issue15_aggregators(db: Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN text_source TEXT NOT NULL DEFAULT 'page'")
 
 
+@migrations()
+def m_issue12_rejections(db: Database) -> None:
+    """Rejected pages remembered (reason, listing date, raw bytes) and a per-source view of them."""
+    db.execute(
+        """
+        CREATE TABLE rejections (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL UNIQUE,
+            source TEXT NOT NULL,
+            stage TEXT NOT NULL,        -- 'extract', 'clean', ...
+            reason TEXT NOT NULL,       -- 'not-article', 'too-short', 'binary', ...
+            detail TEXT,
+            first_rejected_at TEXT NOT NULL,
+            rejected_at TEXT NOT NULL,
+            times INTEGER NOT NULL DEFAULT 1,  -- how often it was judged and rejected
+            listed TEXT,                -- the listing entry's date (lastmod / publication) when fetched
+            remon_version TEXT,         -- the version that judged it
+            fetched_at TEXT NOT NULL,
+            content_type TEXT,
+            status INTEGER,
+            encoding TEXT,
+            headers TEXT,               -- JSON list of [name, value]
+            hints TEXT,                 -- JSON object: feed/sitemap fallbacks
+            body_sha256 TEXT NOT NULL,
+            body_size INTEGER NOT NULL,
+            body BLOB NOT NULL          -- zlib-compressed raw bytes, as in raw_pages
+        )"""
+    )
+    db.execute("CREATE INDEX idx_rejections_source ON rejections(source, rejected_at)")
+    db.execute(
+        """
+        CREATE VIEW source_rejections AS
+        SELECT source, stage, reason, count(*) AS pages, sum(times) AS judgements,
+               max(rejected_at) AS last_rejected, min(url) AS example_url
+        FROM rejections GROUP BY source, stage, reason
+        ORDER BY source, pages DESC"""
+    )
+
+
 def apply_migrations(db: Database) -> None:
     """Bring a database up to the current schema; safe to call on every start."""
     migrations.apply(db)

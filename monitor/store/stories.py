@@ -10,7 +10,7 @@ how many stored (non-duplicate) articles each word stem occurs.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from sqlite_utils import Database
 
@@ -31,7 +31,9 @@ class StoryState:
 
 
 def profile_json(profile: StoryProfile) -> str:
-    return json.dumps(asdict(profile), ensure_ascii=False, separators=(",", ":"))
+    # the same JSON as asdict() gives, without its deep copy of every (term, weight) pair (~10 ms a page)
+    return json.dumps({f.name: getattr(profile, f.name) for f in fields(profile)}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def profile_from_json(text: str | None) -> StoryProfile:

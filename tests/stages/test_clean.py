@@ -119,7 +119,12 @@ def test_cleaning_is_idempotent_and_never_adds_text(paragraphs: list[str]) -> No
     assert set(re.findall(r"\w+", " ".join(once).lower())) <= words_in
 
 
-@given(st.lists(st.text(alphabet="abcdefghij .", min_size=5, max_size=60), min_size=1, max_size=8))
+# a text pasted twice, made of sentence-long paragraphs (8+ words): the copy goes
+_SENTENCES = st.lists(st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=8), min_size=8, max_size=14)
+                      .map(" ".join), min_size=1, max_size=8)
+
+
+@given(_SENTENCES)
 @settings(max_examples=200, deadline=None)
 def test_a_doubled_text_cleans_like_the_single_one(paragraphs: list[str]) -> None:
     single = clean_paragraphs("\n\n".join(paragraphs)).paragraphs
@@ -131,3 +136,11 @@ def test_a_doubled_text_cleans_like_the_single_one(paragraphs: list[str]) -> Non
 def test_split_paragraphs_has_no_blank_or_padded_paragraphs(text: str) -> None:
     for paragraph in split_paragraphs(text):
         assert paragraph and paragraph == paragraph.strip()
+
+
+def test_short_lines_that_recur_in_every_section_are_article_text() -> None:
+    days = "\n\n".join(f"Day {n}: asparagus and eggs with sweet potato, then a salad.\n\nEat every 2-3 hours"
+                        for n in range(1, 4))
+    paragraphs = clean_paragraphs(days).paragraphs
+    assert paragraphs.count("Eat every 2-3 hours") == 3 and len(paragraphs) == 6
+    assert clean_paragraphs("Breaking news\n\nBreaking news\n\n" + days).paragraphs.count("Breaking news") == 1

@@ -1,5 +1,8 @@
 """Extraction: HTML through trafilatura with metadata, text decoded, non-articles rejected."""
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from monitor.models import Article, Page, PageHints, Rejected
 from monitor.stages.extract import decode_text, extract, looks_binary, media_type
 
@@ -76,3 +79,38 @@ def test_media_type_sniffs_generic_types() -> None:
 def test_pdf_served_as_octet_stream_is_sniffed() -> None:
     assert media_type(page(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj", content_type="application/octet-stream")) == \
         "application/pdf"
+
+
+BAD_PAGES = {
+    "binary": bytes(range(256)) * 8,
+    "nul bytes": HTML.replace(b"<p>", b"<p>\x00", 3),
+    "truncated": HTML[: len(HTML) // 3],
+    "deeply nested": b"<html><body>" + b"<div>" * 5000 + PARAGRAPH.encode() * 3 + b"</div>" * 5000 + b"</body></html>",
+    "empty markup": b"<html><head></head><body></body></html>",
+    "only a script": b"<html><body><script>" + b"var x = 1;" * 2000 + b"</script></body></html>",
+}
+
+
+def test_bad_pages_are_rejected_with_a_reason() -> None:
+    for name, body in BAD_PAGES.items():
+        outcome = extract(page(body))
+        assert isinstance(outcome, Rejected) and outcome.reason and outcome.stage == "extract", name
+
+
+@given(st.binary(max_size=3000), st.sampled_from(["text/html", "text/plain", "", "application/octet-stream"]))
+def test_extract_never_raises_on_arbitrary_bytes(body: bytes, content_type: str) -> None:
+    outcome = extract(page(body, content_type=content_type))
+    assert isinstance(outcome, Article) or (isinstance(outcome, Rejected) and outcome.reason)
+
+
+@given(st.integers(min_value=0, max_value=len(HTML)), st.integers(min_value=0, max_value=len(HTML)))
+def test_truncated_or_nul_spliced_pages_never_raise(cut: int, nul_at: int) -> None:
+    body = HTML[:cut]
+    body = body[:nul_at] + b"\x00" + body[nul_at:]
+    outcome = extract(page(body))
+    assert isinstance(outcome, Article | Rejected)
+
+
+def test_html_without_markup_is_read_as_text() -> None:
+    article = extract(page((PARAGRAPH * 3).encode(), content_type="text/html"))
+    assert isinstance(article, Article) and article.text == PARAGRAPH * 3 and article.language == "en"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from monitor.alerting.channels import configured_channels
 from monitor.config.load import Config, DedupeConfig
-from monitor.models import Analysis, Article, Channel, Outcome, Page, Rejected, Stored
+from monitor.models import Analysis, Article, Channel, Fingerprint, Outcome, Page, Rejected, Stored, StoryProfile
 from monitor.stages.analyse import analyse
 from monitor.stages.clean import clean
 from monitor.stages.dedupe import band_keys, decide, fingerprint, index_settings, text_fingerprint
@@ -37,11 +37,22 @@ class FlowContext:
     dedupe: DedupeConfig = field(default_factory=DedupeConfig)
 
 
+_WATCHLISTS: dict[str, Watchlist] = {}
+
+
+def watchlist_for(config: Config) -> Watchlist:
+    """The watchlist of these relevance settings, built once per process (forked children inherit it)."""
+    key = config.relevance.model_dump_json()
+    if key not in _WATCHLISTS:
+        _WATCHLISTS[key] = build_watchlist(config.relevance)
+    return _WATCHLISTS[key]
+
+
 def open_context(config: Config) -> FlowContext:
     """Open the archive (LSH index in line with the dedupe settings), build the watchlist and channels."""
     archive = open_archive(config.db_path)
     prepare_dedupe(archive, config.dedupe)
-    return FlowContext(archive=archive, watchlist=build_watchlist(config.relevance),
+    return FlowContext(archive=archive, watchlist=watchlist_for(config),
                        channels=configured_channels(config), dedupe=config.dedupe)
 
 
@@ -68,31 +79,59 @@ def analyse_page(page: Page, context: FlowContext) -> tuple[Article, Analysis] |
     return article, analyse(article, context.watchlist)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What the archive-free stages made of a page: picklable, so a worker process can compute it."""
+
+    article: Article
+    analysis: Analysis
+    profile: StoryProfile  # unweighted: the idf weights come from the archive
+    fingerprint: Fingerprint
+
+
+def prepare_page(page: Page, watchlist: Watchlist, dedupe: DedupeConfig) -> Prepared | Rejected:
+    """Extract, clean, analyse, profile and fingerprint a page: everything before the archive is asked."""
+    extracted = extract(page)
+    if isinstance(extracted, Rejected):
+        return extracted
+    article = clean(extracted)
+    if isinstance(article, Rejected):
+        return article
+    analysis = analyse(article, watchlist)
+    return Prepared(article, analysis, article_profile(article, analysis), fingerprint(article, dedupe))
+
+
 def process_page(page: Page, context: FlowContext, now: str, refresh: bool = False) -> Outcome:
     """Run every stage on one page and store it; a page already in the archive is not redone.
 
     With `refresh` (a source whose pages change in place), a known page whose bytes changed
     is extracted and analysed again and its article updated in place (same story).
     """
-    page_key = canonical_url(page.url)
-    known = find_stored(context.archive, page_key)
+    known = stored_outcome(page, context)
     if known is not None:
         return refresh_known(page, known, context, now) if refresh else known
-    analysed = analyse_page(page, context)
-    if isinstance(analysed, Rejected):
-        log.debug("rejected %s at %s: %s %s", page.url, analysed.stage, analysed.reason, analysed.detail)
-        return analysed
-    article, analysis = analysed
-    if article.canonical_url != page_key:  # <link rel=canonical> named another URL: is that one stored?
-        known = find_stored(context.archive, article.canonical_url)
+    return store_prepared(page, prepare_page(page, context.watchlist, context.dedupe), context, now)
+
+
+def stored_outcome(page: Page, context: FlowContext) -> Stored | None:
+    """The stored outcome for the page's URL when the archive already has it (checked before preparing)."""
+    return find_stored(context.archive, canonical_url(page.url))
+
+
+def store_prepared(page: Page, prepared: Prepared | Rejected, context: FlowContext, now: str) -> Outcome:
+    """The archive half of the flow: known check, story candidates, decision and the one-transaction save."""
+    if isinstance(prepared, Rejected):
+        log.debug("rejected %s at %s: %s %s", page.url, prepared.stage, prepared.reason, prepared.detail)
+        return prepared
+    article, analysis, print_ = prepared.article, prepared.analysis, prepared.fingerprint
+    for key in dict.fromkeys((canonical_url(page.url), article.canonical_url)):  # rel=canonical may differ
+        known = find_stored(context.archive, key)
         if known is not None:
             return known
-    profile = article_profile(article, analysis)
-    print_ = fingerprint(article, context.dedupe)
-    candidates = find_candidates(context.archive, print_, profile, article.fetched_at,
+    candidates = find_candidates(context.archive, print_, prepared.profile, article.fetched_at,
                                  context.dedupe.story_window_days)
-    idf = term_idf(context.archive.db, profile)
-    profile = weighted(profile, idf)
+    idf = term_idf(context.archive.db, prepared.profile)
+    profile = weighted(prepared.profile, idf)
     decision = decide(profile, print_, candidates, idf, context.dedupe)
     joined = next((s.profile for s in candidates.stories if s.story_id == decision.story_id), None)
     story_profile = None if decision.duplicate_of else merge_profiles(joined, profile) if joined else profile

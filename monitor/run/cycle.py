@@ -12,8 +12,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TextIO
@@ -30,7 +29,7 @@ from monitor.exit_codes import ExitCode
 from monitor.flow import FlowContext, close_context, open_context
 from monitor.models import RunCounts
 from monitor.run.locks import LockBusy, delivery_lock_path, hold, source_lock_path
-from monitor.run.source_run import SourceResult, run_source
+from monitor.run.source_run import SourceResult, crawl_sources, run_source
 from monitor.store import Archive
 from monitor.store.health import mark_stopped
 from monitor.store.runs import finish_run, start_run
@@ -121,40 +120,51 @@ def run_locked(source: SourceConfig, config: Config, context: FlowContext, conso
                 return SourceResult(source.name, source.kind, RunCounts(), 0.0, "stopped",
                                     "stopped by signal after the current page")
     except LockBusy as busy:
-        run_id = start_run(context.archive.db, source.name, source.kind, stamp(now()))
-        finish_run(context.archive.db, run_id, RunCounts(), stamp(now()), 0.0, "locked", str(busy))
-        log.warning("%s: skipped", busy)
-        return SourceResult(source.name, source.kind, RunCounts(), 0.0, "locked", f"{busy}; skipped")
+        return locked_result(source, busy, context, now)
 
 
 def run_sources(sources: tuple[SourceConfig, ...], config: Config, context: FlowContext, console: Console,
                 stop: StopFlag, now: Callable[[], datetime]) -> list[SourceResult]:
-    """Local sources one by one in this process, then web sources `crawl.parallel_sources` at a time.
-
-    Each web crawl is a subprocess; its thread here gets its own archive connection.
-    """
+    """Local sources one by one in this process, then every web source in one crawl process."""
     results: dict[str, SourceResult] = {}
     for source in (s for s in sources if s.kind == "seeds"):
         if not stop.requested:
             results[source.name] = run_locked(source, config, context, console, stop, now)
             console.end_progress(source.name, results[source.name].counts)
-
-    def crawl(source: SourceConfig) -> SourceResult | None:
-        if stop.requested:
-            return None
-        own = open_context(config)
-        try:
-            return run_locked(source, config, own, console, stop, now)
-        finally:
-            close_context(own)
-
     web = [s for s in sources if s.kind != "seeds"]
-    with ThreadPoolExecutor(max_workers=config.crawl.parallel_sources, thread_name_prefix="crawl") as pool:
-        for source, result in zip(web, pool.map(crawl, web), strict=True):
-            if result is not None:
-                console.end_progress(source.name, result.counts)
-                results[source.name] = result
+    if web and not stop.requested:
+        for result in crawl_locked(web, config, context, stop, now):
+            console.end_progress(result.source, result.counts)
+            results[result.source] = result
     return [results[s.name] for s in sources if s.name in results]
+
+
+def crawl_locked(web: list[SourceConfig], config: Config, context: FlowContext, stop: StopFlag,
+                 now: Callable[[], datetime]) -> list[SourceResult]:
+    """Take each web source's lock, crawl the held ones together (the crawl process inherits the locks)."""
+    results: list[SourceResult] = []
+    with ExitStack() as locks:
+        held = []
+        for source in web:
+            try:
+                locks.enter_context(hold(source_lock_path(config.db_path, source.name), f"source {source.name}",
+                                         wait=config.schedule.lock_wait))
+            except LockBusy as busy:
+                results.append(locked_result(source, busy, context, now))
+            else:
+                held.append(source)
+        if held:
+            results += crawl_sources(held, config, context, lambda: stop.requested, now)
+    return results
+
+
+def locked_result(source: SourceConfig, busy: LockBusy, context: FlowContext,
+                  now: Callable[[], datetime]) -> SourceResult:
+    """A 'locked' run row and result for a source another process is crawling."""
+    run_id = start_run(context.archive.db, source.name, source.kind, stamp(now()))
+    finish_run(context.archive.db, run_id, RunCounts(), stamp(now()), 0.0, "locked", str(busy))
+    log.warning("%s: skipped", busy)
+    return SourceResult(source.name, source.kind, RunCounts(), 0.0, "locked", f"{busy}; skipped")
 
 
 def after_cycle(config: Config, context: FlowContext, results: list[SourceResult],

@@ -41,8 +41,10 @@ def test_listing_alerts_imports_no_crawler_or_redis(tmp_path: Path) -> None:
     assert not {"scrapy", "twisted", "redis", "scrapy_redis"} & set(loaded)
 
 
-def test_spiders_import_redis_only_in_scale_out_mode(tmp_path: Path) -> None:
-    probe = "import sys, spiders.feeds, spiders.sitemaps, spiders.site; print('redis' in sys.modules)"
+def test_spiders_import_scale_out_only_in_scale_out_mode(tmp_path: Path) -> None:
+    # (datasketch, behind the dedupe stage, imports redis itself when it is installed: not ours to gate)
+    probe = ("import sys, spiders.feeds, spiders.sitemaps, spiders.site; "
+             "print(any(m in sys.modules for m in ('scrapy_redis', 'monitor.run.scaleout')))")
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.stdout.strip() == "False", result.stderr

@@ -20,7 +20,7 @@ from monitor.stages.profile import article_profile, merge_profiles, weighted
 from monitor.stages.urls import canonical_url
 from monitor.stages.watchlist import Watchlist, build_watchlist
 from monitor.store import Archive, find_stored, open_archive, save_processed
-from monitor.store.archive import iter_raw_pages, raw_page_changed, update_analysis
+from monitor.store.archive import iter_raw_pages, pack_body, raw_page_changed, update_analysis
 from monitor.store.candidates import find_candidates, term_idf
 from monitor.store.lsh import ensure_index
 
@@ -87,6 +87,7 @@ class Prepared:
     analysis: Analysis
     profile: StoryProfile  # unweighted: the idf weights come from the archive
     fingerprint: Fingerprint
+    packed: bytes | None = None  # the raw body as stored (compressed), made on the worker's core
 
 
 def prepare_page(page: Page, watchlist: Watchlist, dedupe: DedupeConfig) -> Prepared | Rejected:
@@ -98,7 +99,8 @@ def prepare_page(page: Page, watchlist: Watchlist, dedupe: DedupeConfig) -> Prep
     if isinstance(article, Rejected):
         return article
     analysis = analyse(article, watchlist)
-    return Prepared(article, analysis, article_profile(article, analysis), fingerprint(article, dedupe))
+    return Prepared(article, analysis, article_profile(article, analysis), fingerprint(article, dedupe),
+                    pack_body(page.body))
 
 
 def process_page(page: Page, context: FlowContext, now: str, refresh: bool = False) -> Outcome:
@@ -136,7 +138,7 @@ def store_prepared(page: Page, prepared: Prepared | Rejected, context: FlowConte
     joined = next((s.profile for s in candidates.stories if s.story_id == decision.story_id), None)
     story_profile = None if decision.duplicate_of else merge_profiles(joined, profile) if joined else profile
     return save_processed(context.archive, page, article, analysis, print_, decision, context.channels, now,
-                          profile, story_profile)
+                          profile, story_profile, prepared.packed)
 
 
 def refresh_known(page: Page, known: Stored, context: FlowContext, now: str) -> Outcome:

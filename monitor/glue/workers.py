@@ -26,6 +26,7 @@ from monitor.config.sections import DedupeConfig
 from monitor.flow import FlowContext, Prepared, close_context, open_context, prepare_page, watchlist_for
 from monitor.models import Page, Rejected
 from monitor.stages.watchlist import Watchlist
+from monitor.store.transaction import crawl_commits
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ def acquire(config: Config) -> Shared:
         workers = PageWorkers(watchlist_for(config), config.dedupe,
                               worker_count(config.crawl.workers))  # forked before the archive is opened
         context = open_context(config)
+        crawl_commits(context.archive.db)
         shared = _SHARED[key] = Shared(context, workers)
     shared.users += 1
     return shared

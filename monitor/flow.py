@@ -50,7 +50,11 @@ def watchlist_for(config: Config) -> Watchlist:
 
 def open_context(config: Config) -> FlowContext:
     """Open the archive (LSH index in line with the dedupe settings), build the watchlist and channels."""
-    archive = open_archive(config.db_path)
+    return context_on(open_archive(config.db_path), config)
+
+
+def context_on(archive: Archive, config: Config) -> FlowContext:
+    """The flow context on an archive already open (the LSH index brought in line with the settings)."""
     prepare_dedupe(archive, config.dedupe)
     return FlowContext(archive=archive, watchlist=watchlist_for(config),
                        channels=configured_channels(config), dedupe=config.dedupe)

@@ -33,11 +33,12 @@ ALLOWED_OURS = {
     "monitor/stages/": ("monitor.models", "monitor.stages", "monitor.config.sections", "monitor.hashing"),
     "monitor/store/": ("monitor.models", "monitor.store", "monitor.run.locks", "monitor.config.sections",
                        "monitor.clock", "monitor.hashing"),
-    # monitor.glue itself: the pipeline feeds the page workers of monitor/glue/workers.py; store.transaction:
-    # the crawl's writer connection sets its commit durability there (issue 16)
+    # monitor.glue itself: the pipeline feeds the page workers of monitor/glue/workers.py, which open the crawl
+    # process's one archive connection (store.archive) and set its commit durability (store.transaction), so a
+    # crawl that finds nothing new never imports the stages behind monitor.flow (issue 16)
     "monitor/glue/": ("monitor.models", "monitor.config", "monitor.flow", "monitor.store.runs", "monitor.sources",
                       "monitor.stages", "monitor.run.locks", "monitor.clock", "monitor.hashing", "monitor.glue",
-                      "monitor.store.transaction"),
+                      "monitor.store.transaction", "monitor.store.archive"),
 }
 
 

@@ -21,7 +21,6 @@ from scrapy.statscollectors import StatsCollector
 
 from monitor.clock import now_stamp
 from monitor.config.load import Config, SourceConfig, load_config
-from monitor.flow import process_page, store_prepared, stored_outcome
 from monitor.glue.workers import Shared, acquire, release
 from monitor.models import Outcome, Page, Rejected, RunCounts
 from monitor.store.runs import finish_run, start_run
@@ -65,12 +64,18 @@ class PagePipeline:
         run_id = settings.getint("MONITOR_RUN_ID", 0) or None
         pipeline = cls(config, config.source(settings.get("MONITOR_SOURCE")), run_id, crawler.stats)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.request_scheduled, signal=signals.request_scheduled)
         return pipeline
 
     def open_spider(self) -> None:
         self.shared = acquire(self.config)
         if self.run_id is None:
-            self.run_id = start_run(self.shared.context.archive.db, self.source.name, self.source.kind, now_stamp())
+            self.run_id = start_run(self.shared.archive.db, self.source.name, self.source.kind, now_stamp())
+
+    def request_scheduled(self, request: Any) -> None:
+        """A page request (not a listing) means pages will come: start loading the stages."""
+        if self.shared is not None and "remon_hints" in request.meta:
+            self.shared.expect_pages()
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page) or self.shared is None:
@@ -91,10 +96,12 @@ class PagePipeline:
 
     async def outcome(self, page: Page, shared: Shared) -> Outcome:
         """Known pages (and changed-page refreshes) here; new pages prepared by a worker, stored here."""
-        context = shared.context
+        from monitor.flow import process_page, store_prepared, stored_outcome  # loaded with the first page
+
+        context = shared.flow()
         if self.source.changes or stored_outcome(page, context) is not None:
             return process_page(page, context, now_stamp(), refresh=self.source.changes)
-        prepared = await shared.workers.prepare(page)
+        prepared = await shared.workers().prepare(page)
         return store_prepared(page, prepared, context, now_stamp())
 
     def spider_closed(self, reason: str) -> None:
@@ -103,7 +110,7 @@ class PagePipeline:
             return
         status, error = run_status(reason, self.stats)
         self.counts.errors += int(self.stats.get_value("remon/errors", 0))
-        finish_run(self.shared.context.archive.db, self.run_id, self.counts, now_stamp(),
+        finish_run(self.shared.archive.db, self.run_id, self.counts, now_stamp(),
                    time.monotonic() - self.started, status, error)
         log.info("run %d of %s (%s): %s", self.run_id, self.source.name, reason, self.counts.as_row())
         self.shared = None

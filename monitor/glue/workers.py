@@ -2,10 +2,11 @@
 
 Extraction, cleaning and analysis are CPU-bound and need no archive, so the item pipeline
 hands each page to a worker process and awaits the picklable result; the crawl process
-stays the single SQLite writer (one transaction per page). Workers are forked before the
-reactor starts, so they inherit the imported stages and the watchlist instead of loading
-them again, and they die with their parent (PR_SET_PDEATHSIG on Linux). One shared set of
-resources (workers, archive connection, watchlist) serves every crawler of the process.
+stays the single SQLite writer (one transaction per page). Workers are forked when the
+first page needs them, after the stages and the watchlist are loaded, so they inherit them
+instead of loading them again; they die with their parent (PR_SET_PDEATHSIG on Linux). One
+shared set of resources (archive connection, workers, watchlist) serves every crawler of
+the process.
 """
 
 from __future__ import annotations
@@ -17,16 +18,20 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from monitor.config.load import Config
 from monitor.config.sections import DedupeConfig
-from monitor.flow import FlowContext, Prepared, close_context, open_context, prepare_page, watchlist_for
 from monitor.models import Page, Rejected
-from monitor.stages.watchlist import Watchlist
+from monitor.store.archive import open_archive
 from monitor.store.transaction import crawl_commits
+
+if TYPE_CHECKING:  # the stages load on the first page, not at import
+    from monitor.flow import FlowContext, Prepared
+    from monitor.stages.watchlist import Watchlist
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,8 @@ def _worker_start() -> None:
 
 
 def _prepare_inherited(page: Page) -> Prepared | Rejected:
+    from monitor.flow import prepare_page
+
     assert _INHERITED is not None, "page workers must be forked after PageWorkers set the state"
     return prepare_page(page, *_INHERITED)
 
@@ -72,7 +79,7 @@ class PageWorkers:
             _INHERITED = (watchlist, dedupe)
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_worker_start)
-            self.pool.submit(int).result()  # fork every worker now, before the reactor starts threads
+            self.pool.submit(int).result()  # fork every worker now, while the crawl process is in a known state
 
     async def prepare(self, page: Page) -> Prepared | Rejected:
         if self.pool is not None:
@@ -81,6 +88,8 @@ class PageWorkers:
             except BrokenProcessPool:
                 log.error("page worker pool broke; preparing pages in the crawl process from now on")
                 self.pool = None
+        from monitor.flow import prepare_page
+
         return prepare_page(page, self.watchlist, self.dedupe)
 
     def close(self) -> None:
@@ -89,28 +98,75 @@ class PageWorkers:
             self.pool = None
 
 
-@dataclass
 class Shared:
-    """The per-process resources every crawler's pipeline uses, counted so the last user closes them."""
+    """The per-process resources every crawler's pipeline uses, counted so the last user closes them.
 
-    context: FlowContext
-    workers: PageWorkers
-    users: int = 0
+    The archive opens at once (run rows); the stages, watchlist and page workers only when the
+    first page needs preparing, so a cycle that finds nothing new never imports them.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.archive = open_archive(config.db_path)
+        crawl_commits(self.archive.db)
+        self.users = 0
+        self._flow: FlowContext | None = None
+        self._workers: PageWorkers | None = None
+        self._warming: threading.Thread | None = None
+
+    def expect_pages(self) -> None:
+        """Pages are on their way: load the stages in a thread now, so the first page does not stall the
+        reactor for the seconds an import of trafilatura and friends takes (downloads keep going)."""
+        if self._warming is None and self._flow is None:
+            self._warming = threading.Thread(target=_load_stages, args=(self.config,), name="remon-warm-up",
+                                             daemon=True)
+            self._warming.start()
+
+    def flow(self) -> FlowContext:
+        """The flow context on this process's archive (built on first use)."""
+        if self._flow is None:
+            if self._warming is not None:
+                self._warming.join()  # also before any fork: no thread may hold an import lock then
+            from monitor.flow import context_on
+
+            self._flow = context_on(self.archive, self.config)
+        return self._flow
+
+    def workers(self) -> PageWorkers:
+        """The page workers, forked on first use (after the stages are imported, so they inherit them)."""
+        if self._workers is None:
+            context = self.flow()
+            self._workers = PageWorkers(context.watchlist, context.dedupe, worker_count(self.config.crawl.workers))
+        return self._workers
+
+    def close(self) -> None:
+        if self._workers is not None:
+            self._workers.close()
+        self.archive.close()
+
+
+def _load_stages(config: Config) -> None:
+    from monitor.flow import watchlist_for
+
+    watchlist_for(config)
 
 
 _SHARED: dict[str, Shared] = {}
 
 
-def acquire(config: Config) -> Shared:
-    """The process's shared workers and archive for this database (opened on first use)."""
+def acquire(config: Config, lazy: bool = False) -> Shared:
+    """The process's shared archive and page workers for this database.
+
+    The first user decides: `lazy` (a cycle's crawl process) loads the stages only once pages
+    come, so a cycle that finds nothing new stays cheap; otherwise (a lone `scrapy crawl`) they
+    load now, before the first download, so no request waits on an import.
+    """
     key = str(config.db_path)
     shared = _SHARED.get(key)
     if shared is None:
-        workers = PageWorkers(watchlist_for(config), config.dedupe,
-                              worker_count(config.crawl.workers))  # forked before the archive is opened
-        context = open_context(config)
-        crawl_commits(context.archive.db)
-        shared = _SHARED[key] = Shared(context, workers)
+        shared = _SHARED[key] = Shared(config)
+        if not lazy:
+            shared.flow()
     shared.users += 1
     return shared
 
@@ -124,8 +180,7 @@ def release(config: Config) -> None:
     shared.users -= 1
     if shared.users <= 0:
         del _SHARED[key]
-        shared.workers.close()
-        close_context(shared.context)
+        shared.close()
 
 
 _CLAIMED: dict[str, set[str]] = {}

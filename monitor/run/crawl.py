@@ -104,6 +104,9 @@ def crawl_in_this_process(config: Config, jobs: list[tuple[str, int]], log_path:
 
     A crawler that fails to start is logged and its run row closed as failed; the others go on.
     """
+    # Imported here, near the bottom of the stack: at import it builds deprecated aliases with
+    # inspect.stack(), which reads the source of every frame, costly deep inside the reactor.
+    import scrapy.core.downloader.handlers.http11  # noqa: F401
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.reactor import install_reactor
 
@@ -115,7 +118,7 @@ def crawl_in_this_process(config: Config, jobs: list[tuple[str, int]], log_path:
     from twisted.internet.defer import DeferredList, DeferredSemaphore
 
     process = CrawlerProcess(settings)
-    shared = acquire(config)  # page workers fork now, before the reactor starts any thread
+    shared = acquire(config, lazy=True)  # one archive connection for every crawler; stages load with the first page
     gate = DeferredSemaphore(config.crawl.parallel_sources)
 
     stopping: list[bool] = []
@@ -134,7 +137,7 @@ def crawl_in_this_process(config: Config, jobs: list[tuple[str, int]], log_path:
 
     def failed(failure: Any, name: str, run_id: int) -> None:
         log.error("crawl of %s could not run: %s", name, failure.getErrorMessage())
-        finish_run(shared.context.archive.db, run_id, RunCounts(errors=1), now_stamp(), 0.0, "failed",
+        finish_run(shared.archive.db, run_id, RunCounts(errors=1), now_stamp(), 0.0, "failed",
                    f"{failure.type.__name__}: {failure.getErrorMessage()}")
 
     def all_done(_: Any) -> None:

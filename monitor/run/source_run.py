@@ -11,13 +11,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from monitor.clock import stamp, utc_now
 from monitor.config.load import Config, SourceConfig
-from monitor.flow import FlowContext, process_page
 from monitor.models import Rejected, RunCounts
 from monitor.sources.seeds import SeedFolderError, seed_pages
+from monitor.store import Archive
 from monitor.store.runs import finish_run, run_counts, run_error, run_status, start_run
+
+if TYPE_CHECKING:  # the stages load only when a seed source runs (the crawl process loads its own)
+    from monitor.flow import FlowContext
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,8 @@ class SourceResult:
 def run_seeds(source: SourceConfig, config: Config, context: FlowContext, counts: RunCounts,
               progress: Progress, now: Callable[[], datetime]) -> list[str]:
     """Process every seed document; returns notes on files that were skipped, by name."""
+    from monitor.flow import process_page
+
     assert source.path is not None
     notes: list[str] = []
     for page in seed_pages(config.resolve(source.path), source.name, stamp(now())):
@@ -57,13 +63,13 @@ def run_seeds(source: SourceConfig, config: Config, context: FlowContext, counts
     return notes
 
 
-def crawl_sources(sources: list[SourceConfig], config: Config, context: FlowContext, stop: Callable[[], bool],
+def crawl_sources(sources: list[SourceConfig], config: Config, archive: Archive, stop: Callable[[], bool],
                   now: Callable[[], datetime] = utc_now) -> list[SourceResult]:
     """Crawl web sources (whose locks the caller holds) in one crawl process; one result and run row each."""
     from monitor.run.crawl import crawl_cycle  # Scrapy glue stays out of the seed-only path
 
     started = time.monotonic()
-    jobs = [(s.name, start_run(context.archive.db, s.name, s.kind, stamp(now()))) for s in sources]
+    jobs = [(s.name, start_run(archive.db, s.name, s.kind, stamp(now()))) for s in sources]
     try:
         code = crawl_cycle(config, jobs, stop)
     except Exception as problem:  # process boundary: a crawl process that cannot start fails its sources only
@@ -72,14 +78,14 @@ def crawl_sources(sources: list[SourceConfig], config: Config, context: FlowCont
     else:
         failure = f"the crawl process exited with status {code}"
     seconds = time.monotonic() - started
-    return [web_result(source, run_id, failure, stop(), seconds, context, now)
+    return [web_result(source, run_id, failure, stop(), seconds, archive, now)
             for source, (_, run_id) in zip(sources, jobs, strict=True)]
 
 
 def web_result(source: SourceConfig, run_id: int, failure: str, stopped: bool, seconds: float,
-               context: FlowContext, now: Callable[[], datetime]) -> SourceResult:
+               archive: Archive, now: Callable[[], datetime]) -> SourceResult:
     """A crawled source's result from its run row; a row the crawl process left open is closed here."""
-    db = context.archive.db
+    db = archive.db
     counts, status, error = run_counts(db, run_id), run_status(db, run_id), run_error(db, run_id)
     if stopped and (status == "running" or (error or "").startswith("crawl stopped")):
         status, error = "stopped", "stopped by signal after the current page"

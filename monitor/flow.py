@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from monitor.alerting.channels import configured_channels
 from monitor.config.load import Config, DedupeConfig
-from monitor.models import Analysis, Article, Channel, Outcome, Page, Rejected, Stored
+from monitor.models import Analysis, Article, Channel, Fingerprint, Outcome, Page, Rejected, Stored, StoryProfile
 from monitor.stages.analyse import analyse
 from monitor.stages.clean import clean
 from monitor.stages.dedupe import band_keys, decide, fingerprint, index_settings, text_fingerprint
@@ -22,7 +22,7 @@ from monitor.stages.profile import article_profile, merge_profiles, weighted
 from monitor.stages.urls import canonical_url
 from monitor.stages.watchlist import Watchlist, build_watchlist
 from monitor.store import Archive, find_stored, open_archive, save_processed
-from monitor.store.archive import iter_raw_pages, raw_page_changed, update_analysis
+from monitor.store.archive import iter_raw_pages, pack_body, raw_page_changed, update_analysis
 from monitor.store.candidates import find_candidates, term_idf
 from monitor.store.headlines import is_headline_only, record_headline_attempt, upgrade_headline
 from monitor.store.lsh import ensure_index
@@ -49,11 +49,26 @@ def remon_version() -> str:
         return "unknown"
 
 
+_WATCHLISTS: dict[str, Watchlist] = {}
+
+
+def watchlist_for(config: Config) -> Watchlist:
+    """The watchlist of these relevance settings, built once per process (forked children inherit it)."""
+    key = config.relevance.model_dump_json()
+    if key not in _WATCHLISTS:
+        _WATCHLISTS[key] = build_watchlist(config.relevance)
+    return _WATCHLISTS[key]
+
+
 def open_context(config: Config) -> FlowContext:
     """Open the archive (LSH index in line with the dedupe settings), build the watchlist and channels."""
-    archive = open_archive(config.db_path)
+    return context_on(open_archive(config.db_path), config)
+
+
+def context_on(archive: Archive, config: Config) -> FlowContext:
+    """The flow context on an archive already open (the LSH index brought in line with the settings)."""
     prepare_dedupe(archive, config.dedupe)
-    return FlowContext(archive=archive, watchlist=build_watchlist(config.relevance),
+    return FlowContext(archive=archive, watchlist=watchlist_for(config),
                        channels=configured_channels(config), dedupe=config.dedupe, version=remon_version())
 
 
@@ -84,6 +99,30 @@ def analyse_page(page: Page, context: FlowContext) -> tuple[Article, Analysis] |
     return article, analyse(article, context.watchlist)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What the archive-free stages made of a page: picklable, so a worker process can compute it."""
+
+    article: Article
+    analysis: Analysis
+    profile: StoryProfile  # unweighted: the idf weights come from the archive
+    fingerprint: Fingerprint
+    packed: bytes | None = None  # the raw body as stored (compressed), made on the worker's core
+
+
+def prepare_page(page: Page, watchlist: Watchlist, dedupe: DedupeConfig) -> Prepared | Rejected:
+    """Extract, clean, analyse, profile and fingerprint a page: everything before the archive is asked."""
+    extracted = extract(page)
+    if isinstance(extracted, Rejected):
+        return extracted
+    article = clean(extracted)
+    if isinstance(article, Rejected):
+        return article
+    analysis = analyse(article, watchlist)
+    return Prepared(article, analysis, article_profile(article, analysis), fingerprint(article, dedupe),
+                    pack_body(page.body))
+
+
 def process_page(page: Page, context: FlowContext, now: str, refresh: bool = False,
                  rejudge: bool = False) -> Outcome:
     """Run every stage on one page and store it; a page already in the archive is not redone.
@@ -93,34 +132,44 @@ def process_page(page: Page, context: FlowContext, now: str, refresh: bool = Fal
     page is remembered with its bytes; the same bytes are not judged again by the same
     version unless `rejudge` (reprocess).
     """
-    page_key = canonical_url(page.url)
-    known = find_stored(context.archive, page_key) or stored_headline(page, context)
+    known = stored_outcome(page, context)
     if known is not None and is_headline_only(context.archive, known.article_id):
         return upgrade_known(page, known, context, now)
     if known is not None:
         return refresh_known(page, known, context, now) if refresh else known
-    remembered = None if rejudge else known_rejection(context.archive, page_key, page.body, context.version)
-    analysed = remembered or analyse_page(page, context)
-    if isinstance(analysed, Rejected):
-        log.debug("rejected %s at %s: %s %s", page.url, analysed.stage, analysed.reason, analysed.detail)
-        record_rejection(context.archive, page, page_key, analysed, now, context.version)  # new listing date
-        return analysed
-    article, analysis = analysed
-    if article.canonical_url != page_key:  # <link rel=canonical> named another URL: is that one stored?
-        known = find_stored(context.archive, article.canonical_url)
+    remembered = None if rejudge else known_rejection(context.archive, canonical_url(page.url), page.body,
+                                                      context.version)
+    return store_prepared(page, remembered or prepare_page(page, context.watchlist, context.dedupe), context, now)
+
+
+def stored_outcome(page: Page, context: FlowContext) -> Stored | None:
+    """The stored outcome for the page's URL (or the headline-only article of the link its listing gave),
+    checked before anything is prepared."""
+    return find_stored(context.archive, canonical_url(page.url)) or stored_headline(page, context)
+
+
+def store_prepared(page: Page, prepared: Prepared | Rejected, context: FlowContext, now: str) -> Outcome:
+    """The archive half of the flow: rejection memory, known check, story candidates, decision and the
+    one-transaction save."""
+    page_key = canonical_url(page.url)
+    if isinstance(prepared, Rejected):
+        log.debug("rejected %s at %s: %s %s", page.url, prepared.stage, prepared.reason, prepared.detail)
+        record_rejection(context.archive, page, page_key, prepared, now, context.version)  # new listing date
+        return prepared
+    article, analysis, print_ = prepared.article, prepared.analysis, prepared.fingerprint
+    for key in dict.fromkeys((page_key, article.canonical_url)):  # rel=canonical may differ
+        known = find_stored(context.archive, key)
         if known is not None:
             return known
-    profile = article_profile(article, analysis)
-    print_ = fingerprint(article, context.dedupe)
-    candidates = find_candidates(context.archive, print_, profile, article.fetched_at,
+    candidates = find_candidates(context.archive, print_, prepared.profile, article.fetched_at,
                                  context.dedupe.story_window_days)
-    idf = term_idf(context.archive.db, profile)
-    profile = weighted(profile, idf)
+    idf = term_idf(context.archive.db, prepared.profile)
+    profile = weighted(prepared.profile, idf)
     decision = decide(profile, print_, candidates, idf, context.dedupe)
     joined = next((s.profile for s in candidates.stories if s.story_id == decision.story_id), None)
     story_profile = None if decision.duplicate_of else merge_profiles(joined, profile) if joined else profile
     stored = save_processed(context.archive, page, article, analysis, print_, decision, context.channels, now,
-                            profile, story_profile)
+                            profile, story_profile, prepared.packed)
     forget_rejection(context.archive, page_key)  # rejected before, an article now (changed or re-judged)
     return stored
 

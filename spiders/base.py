@@ -23,8 +23,8 @@ from twisted.python.failure import Failure
 from monitor.clock import now_stamp
 from monitor.config.load import Config, ConfigError, SourceConfig, load_config
 from monitor.glue.settings import crawl_settings
+from monitor.glue.workers import claim_url
 from monitor.models import Page, PageHints
-from monitor.run.scaleout import scale_out_settings
 from monitor.sources.fetch import declared_encoding, is_pdf
 from monitor.stages.urls import canonical_url
 from monitor.store import Archive, known_urls, open_archive
@@ -59,6 +59,8 @@ class SourceSpider(scrapy.Spider):
         crawler.settings.setdict({**crawl_settings(remon, source), "MONITOR_SOURCE": source.name,
                                   "MONITOR_CONFIG": remon.config_path}, priority="spider")
         if crawler.settings.getbool("MONITOR_SCALE_OUT"):  # worker of a scrapy-redis crawl
+            from monitor.run.scaleout import scale_out_settings  # redis is imported in scale-out mode only
+
             crawler.settings.setdict(scale_out_settings(remon.redis.url, source.name), priority="spider")
         spider = cls(remon, source, *args, **kwargs)
         spider._set_crawler(crawler)
@@ -95,6 +97,9 @@ class SourceSpider(scrapy.Spider):
         budget = self.settings.getint("MONITOR_MAX_PAGES", 500)
         for key, entry in fresh.items():
             if key in stored or len(self.requested) >= budget:
+                continue
+            if not claim_url(self.remon.db_path, key):  # another source of this crawl process asked first
+                self.crawler.stats.inc_value("remon/claimed_by_other_source")
                 continue
             self.requested.add(key)
             yield self.page_request(entry, **meta)

@@ -34,8 +34,12 @@ ALLOWED_OURS = {
     # store.story_updates asks stages.official (pure) whether a new article is an official source
     "monitor/store/": ("monitor.models", "monitor.store", "monitor.run.locks", "monitor.config.sections",
                        "monitor.clock", "monitor.hashing", "monitor.stages.official"),
+    # monitor.glue itself: the pipeline feeds the page workers of monitor/glue/workers.py, which open the crawl
+    # process's one archive connection (store.archive) and set its commit durability (store.transaction), so a
+    # crawl that finds nothing new never imports the stages behind monitor.flow (issue 16)
     "monitor/glue/": ("monitor.models", "monitor.config", "monitor.flow", "monitor.store.runs", "monitor.sources",
-                      "monitor.stages", "monitor.run.locks", "monitor.clock", "monitor.hashing"),
+                      "monitor.stages", "monitor.run.locks", "monitor.clock", "monitor.hashing", "monitor.glue",
+                      "monitor.store.transaction", "monitor.store.archive"),
 }
 
 

@@ -51,6 +51,8 @@ class CrawlConfig(CrawlSettings):
     max_redirects: int = Field(default=5, ge=0, le=20, description="redirects followed per request")
     max_pages_per_source: int = Field(default=500, ge=1, description="article pages fetched per source per cycle")
     parallel_sources: int = Field(default=4, ge=1, le=32, description="web sources crawled at once by `remon run`")
+    workers: int = Field(default=0, ge=0, le=64, description=(
+        "processes that extract and analyse pages during a crawl (0 = one per core, 1 = in the crawl process)"))
 
 
 

@@ -1,4 +1,4 @@
-"""The Scrapy item pipeline: every `Page` a spider yields goes through `flow.process_page`.
+"""The Scrapy item pipeline: every `Page` a spider yields goes through the flow (prepare, then store).
 
 A Rejected outcome becomes a `PageRejected` subclass named after its reason (so Scrapy's
 stats count `item_dropped_reasons_count/NotArticle` and so on), logged at DEBUG. The
@@ -21,8 +21,8 @@ from scrapy.statscollectors import StatsCollector
 
 from monitor.clock import now_stamp
 from monitor.config.load import Config, SourceConfig, load_config
-from monitor.flow import FlowContext, close_context, open_context, process_page
-from monitor.models import Page, Rejected, RunCounts
+from monitor.glue.workers import Shared, acquire, release
+from monitor.models import Outcome, Page, Rejected, RunCounts
 from monitor.store.runs import finish_run, start_run
 
 log = logging.getLogger(__name__)
@@ -45,12 +45,16 @@ def drop_for(outcome: Rejected) -> PageRejected:
 
 
 class PagePipeline:
-    """Pages in, outcomes tallied; opens the archive for the crawl and closes the run row."""
+    """Pages in, outcomes tallied; shares the process's archive and page workers, closes the run row.
+
+    A page not yet stored is prepared by a page worker (another core) while the reactor keeps
+    downloading; the result is stored here, in the crawl process, one transaction per page.
+    """
 
     def __init__(self, config: Config, source: SourceConfig, run_id: int | None, stats: StatsCollector) -> None:
         self.config, self.source, self.run_id, self.stats = config, source, run_id, stats
         self.counts = RunCounts()
-        self.context: FlowContext | None = None
+        self.shared: Shared | None = None
         self.started = time.monotonic()
 
     @classmethod
@@ -60,18 +64,24 @@ class PagePipeline:
         run_id = settings.getint("MONITOR_RUN_ID", 0) or None
         pipeline = cls(config, config.source(settings.get("MONITOR_SOURCE")), run_id, crawler.stats)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.request_scheduled, signal=signals.request_scheduled)
         return pipeline
 
     def open_spider(self) -> None:
-        self.context = open_context(self.config)
+        self.shared = acquire(self.config)
         if self.run_id is None:
-            self.run_id = start_run(self.context.archive.db, self.source.name, self.source.kind, now_stamp())
+            self.run_id = start_run(self.shared.archive.db, self.source.name, self.source.kind, now_stamp())
 
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Page) or self.context is None:
+    def request_scheduled(self, request: Any) -> None:
+        """A page request (not a listing) means pages will come: start loading the stages."""
+        if self.shared is not None and "remon_hints" in request.meta:
+            self.shared.expect_pages()
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Page) or self.shared is None:
             return item
         try:
-            outcome = process_page(item, self.context, now_stamp(), refresh=self.source.changes)
+            outcome = await self.outcome(item, self.shared)
         except Exception as error:  # one bad page never stops the crawl
             log.exception("processing failed for %s", item.url)
             self.counts.errors += 1
@@ -84,17 +94,34 @@ class PagePipeline:
         self.stats.inc_value("remon/stored_new" if outcome.new else "remon/stored_known")
         return item
 
+    async def outcome(self, page: Page, shared: Shared) -> Outcome:
+        """Known pages (and changed-page refreshes) here; new pages prepared by a worker, stored here."""
+        from monitor.flow import process_page, store_prepared, stored_outcome  # loaded with the first page
+
+        context = shared.flow()
+        if self.source.changes or stored_outcome(page, context) is not None:
+            return process_page(page, context, now_stamp(), refresh=self.source.changes)
+        prepared = await shared.workers().prepare(page)
+        return store_prepared(page, prepared, context, now_stamp())
+
     def spider_closed(self, reason: str) -> None:
         """Write the run row: 'ok' when the crawl finished, 'failed' naming why it stopped early."""
-        if self.context is None or self.run_id is None:
+        if self.shared is None or self.run_id is None:
             return
+        status, error = run_status(reason, self.stats)
         self.counts.errors += int(self.stats.get_value("remon/errors", 0))
-        status, error = ("ok", None) if reason == "finished" else ("failed", f"crawl stopped: {reason}")
-        failed = int(self.stats.get_value("remon/errors", 0))
-        if failed and status == "ok":  # the run finished; say what went wrong with its requests
-            error = f"{failed} failed request(s), last: {self.stats.get_value('remon/last_error', '?')}"
-        finish_run(self.context.archive.db, self.run_id, self.counts, now_stamp(),
+        finish_run(self.shared.archive.db, self.run_id, self.counts, now_stamp(),
                    time.monotonic() - self.started, status, error)
         log.info("run %d of %s (%s): %s", self.run_id, self.source.name, reason, self.counts.as_row())
-        close_context(self.context)
-        self.context = None
+        self.shared = None
+        release(self.config)
+
+
+def run_status(reason: str, stats: StatsCollector) -> tuple[str, str | None]:
+    """'ok' when the crawl finished (naming failed requests, if any), else 'failed' with why it stopped."""
+    if reason != "finished":
+        return "failed", f"crawl stopped: {reason}"
+    failed = int(stats.get_value("remon/errors", 0))
+    if failed:
+        return "ok", f"{failed} failed request(s), last: {stats.get_value('remon/last_error', '?')}"
+    return "ok", None

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.settings.default_settings import EXTENSIONS_BASE as _SCRAPY_EXTENSIONS
+
 from monitor.config.load import Config, SourceConfig
 
 BOT_NAME = "remon"
@@ -22,13 +24,15 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "monitor.glue.extensions.BackoffRetryMiddleware": 550,
 }
-# Both consoles execute code inside the crawl; remon never needs them.
-EXTENSIONS = {
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
-}
+# Both consoles execute code inside the crawl; remon never needs them. They are dropped from the base list
+# itself rather than set to None in EXTENSIONS: Scrapy imports every listed extension, even a disabled one,
+# and the remote-control one pulls in aiohttp (a good part of a crawl's start-up CPU).
+_CONSOLES = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+EXTENSIONS_BASE = {name: order for name, order in _SCRAPY_EXTENSIONS.items() if name not in _CONSOLES}
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+# remon fetches http(s) only; the S3 and FTP handlers would be imported for nothing by every crawler.
+DOWNLOAD_HANDLERS = {"s3": None, "ftp": None}
 
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True

@@ -1,6 +1,12 @@
-"""Run one web source as a `scrapy crawl` subprocess (the Twisted reactor cannot restart in-process).
+"""Crawl processes: a cycle's web sources in one forked Scrapy process, or one source as `scrapy crawl`.
 
-The child runs in our working directory (so a default config resolves the same way) with
+`crawl_cycle` forks one child per cycle that runs every due web source as a crawler of one
+`CrawlerProcess` (one reactor; the Twisted reactor cannot restart, so it never runs in the
+caller). The child inherits the stages already imported and the source locks the caller
+holds, dies with its parent (PR_SET_PDEATHSIG) and writes each source's `runs` row.
+
+`run_crawl` runs one source as a `scrapy crawl` subprocess (the scale-out worker and tests).
+That child runs in our working directory (so a default config resolves the same way) with
 SCRAPY_SETTINGS_MODULE and the project on its path, as `scrapy crawl` from the project
 root would. The child writes its counts to the `runs` row named by `run_id` (or its own row); the parent
 only gets the exit status and reads the row. A crawl past its timeout is stopped gracefully
@@ -10,13 +16,21 @@ only gets the exit status and reads the row. A crawl past its timeout is stopped
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from monitor.config.load import load_config
+from monitor.clock import now_stamp
+from monitor.config.load import Config, load_config
 from monitor.exit_codes import ExitCode
+from monitor.models import RunCounts
+from monitor.store.runs import finish_run
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +86,114 @@ def run_crawl(config_path: str | None, source: str, run_id: int | None = None,
             process.kill()
             process.wait()
         return ExitCode.TIMEOUT
+
+
+def cycle_settings(log_path: Path) -> Any:
+    """The shared Scrapy settings of a cycle's crawl process: remon's settings module, one log file."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("monitor.glue.settings", priority="project")
+    settings.setdict({"LOG_FILE": str(log_path), "LOG_FILE_APPEND": False, "LOG_INSTALL_ROOT_HANDLER": True},
+                     priority="cmdline")
+    return settings
+
+
+def crawl_in_this_process(config: Config, jobs: list[tuple[str, int]], log_path: Path) -> None:
+    """Run every (source, run id) as a crawler of one CrawlerProcess, `crawl.parallel_sources` at a time.
+
+    A crawler that fails to start is logged and its run row closed as failed; the others go on.
+    """
+    # Imported here, near the bottom of the stack: at import it builds deprecated aliases with
+    # inspect.stack(), which reads the source of every frame, costly deep inside the reactor.
+    import scrapy.core.downloader.handlers.http11  # noqa: F401
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+
+    from monitor.glue.workers import acquire, release
+
+    settings = cycle_settings(log_path)
+    install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
+    from twisted.internet import reactor
+    from twisted.internet.defer import DeferredList, DeferredSemaphore
+
+    process = CrawlerProcess(settings)
+    shared = acquire(config, lazy=True)  # one archive connection for every crawler; stages load with the first page
+    gate = DeferredSemaphore(config.crawl.parallel_sources)
+
+    stopping: list[bool] = []
+
+    def mark_stopping() -> None:
+        stopping.append(True)
+
+    reactor.addSystemEventTrigger("before", "shutdown", mark_stopping)  # type: ignore[arg-type]
+
+    def start(name: str, run_id: int) -> Any:
+        if stopping:  # a stop request came while this source waited for its turn
+            return None
+        crawler = process.create_crawler(config.source(name).kind)
+        crawler.settings.set("MONITOR_RUN_ID", run_id, priority="cmdline")
+        return process.crawl(crawler, source=name, config=config.config_path)
+
+    def failed(failure: Any, name: str, run_id: int) -> None:
+        log.error("crawl of %s could not run: %s", name, failure.getErrorMessage())
+        finish_run(shared.archive.db, run_id, RunCounts(errors=1), now_stamp(), 0.0, "failed",
+                   f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
+    def all_done(_: Any) -> None:
+        if not stopping:
+            reactor.stop()  # type: ignore[misc]  # twisted's reactor module is not typed as a reactor
+
+    crawls = [gate.run(start, name, run_id).addErrback(failed, name, run_id) for name, run_id in jobs]
+
+    DeferredList(crawls, consumeErrors=True).addBoth(all_done)
+    try:
+        process.start(stop_after_crawl=False)
+    finally:
+        release(config)
+
+
+def _cycle_child(config: Config, jobs: list[tuple[str, int]], log_path: Path) -> None:
+    """The forked crawl process: own process group, default signals, dies with `remon run`."""
+    from monitor.glue.workers import die_with_parent
+
+    os.setpgid(0, 0)  # a terminal Ctrl-C reaches `remon run`, which asks this process to stop
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+    die_with_parent(signal.SIGTERM)
+    if os.getppid() == 1:  # the parent died before PDEATHSIG was set
+        os._exit(ExitCode.TIMEOUT)
+    for handler in logging.root.handlers[:]:  # the crawl logs to its file, not to the user's console
+        logging.root.removeHandler(handler)
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    crawl_in_this_process(config, jobs, log_path)
+
+
+def crawl_cycle(config: Config, jobs: list[tuple[str, int]], stop: Callable[[], bool],
+                timeout: float = DEFAULT_TIMEOUT) -> int:
+    """Crawl the (source, run id) jobs in one forked crawl process; its exit status (124 on timeout).
+
+    A stop request (or the timeout) sends the child SIGTERM, which closes its crawls after the
+    current pages; it is killed if it does not exit within GRACE_SECONDS. The log is
+    `logs/crawl.log` beside the database, rewritten each cycle.
+    """
+    log_path = config.db_path.parent / "logs" / "crawl.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    child = multiprocessing.get_context("fork").Process(target=_cycle_child, args=(config, jobs, log_path),
+                                                        name="remon-crawl", daemon=False)
+    child.start()
+    deadline, kill_at, timed_out = time.monotonic() + timeout, None, False
+    while child.exitcode is None:
+        child.join(0.1)
+        now = time.monotonic()
+        if kill_at is None and (stop() or now >= deadline):
+            timed_out = now >= deadline
+            log.warning("stopping the crawl process%s", " (timeout)" if timed_out else "")
+            os.kill(child.pid, signal.SIGTERM)  # type: ignore[arg-type]
+            kill_at = now + GRACE_SECONDS
+        elif kill_at is not None and now >= kill_at:
+            child.kill()
+            child.join()
+    code = child.exitcode
+    return ExitCode.TIMEOUT if timed_out else (128 - code if code < 0 else code)

@@ -12,11 +12,10 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from monitor.alerting.atom import write_atom
 from monitor.alerting.channels import all_channels, operator_channels, render_options
@@ -27,13 +26,15 @@ from monitor.cli.console import Console
 from monitor.clock import stamp, utc_now
 from monitor.config.load import Config, ConfigError, SourceConfig
 from monitor.exit_codes import ExitCode
-from monitor.flow import FlowContext, close_context, open_context
 from monitor.models import RunCounts
 from monitor.run.locks import LockBusy, delivery_lock_path, hold, source_lock_path
-from monitor.run.source_run import SourceResult, run_source
-from monitor.store import Archive
+from monitor.run.source_run import SourceResult, crawl_sources, run_source
+from monitor.store import Archive, open_archive
 from monitor.store.health import mark_stopped
 from monitor.store.runs import finish_run, start_run
+
+if TYPE_CHECKING:  # the stages load only for seed sources; web sources are processed in the crawl process
+    from monitor.flow import FlowContext
 
 log = logging.getLogger(__name__)
 
@@ -121,53 +122,72 @@ def run_locked(source: SourceConfig, config: Config, context: FlowContext, conso
                 return SourceResult(source.name, source.kind, RunCounts(), 0.0, "stopped",
                                     "stopped by signal after the current page")
     except LockBusy as busy:
-        run_id = start_run(context.archive.db, source.name, source.kind, stamp(now()))
-        finish_run(context.archive.db, run_id, RunCounts(), stamp(now()), 0.0, "locked", str(busy))
-        log.warning("%s: skipped", busy)
-        return SourceResult(source.name, source.kind, RunCounts(), 0.0, "locked", f"{busy}; skipped")
+        return locked_result(source, busy, context.archive, now)
 
 
-def run_sources(sources: tuple[SourceConfig, ...], config: Config, context: FlowContext, console: Console,
+def run_sources(sources: tuple[SourceConfig, ...], config: Config, archive: Archive, console: Console,
                 stop: StopFlag, now: Callable[[], datetime]) -> list[SourceResult]:
-    """Local sources one by one in this process, then web sources `crawl.parallel_sources` at a time.
-
-    Each web crawl is a subprocess; its thread here gets its own archive connection.
-    """
+    """Local sources one by one in this process, then every web source in one crawl process."""
     results: dict[str, SourceResult] = {}
-    for source in (s for s in sources if s.kind == "seeds"):
-        if not stop.requested:
-            results[source.name] = run_locked(source, config, context, console, stop, now)
-            console.end_progress(source.name, results[source.name].counts)
+    seeds = [s for s in sources if s.kind == "seeds"]
+    if seeds:
+        from monitor.flow import close_context, open_context
 
-    def crawl(source: SourceConfig) -> SourceResult | None:
-        if stop.requested:
-            return None
-        own = open_context(config)
+        context = open_context(config)
         try:
-            return run_locked(source, config, own, console, stop, now)
+            for source in seeds:
+                if not stop.requested:
+                    results[source.name] = run_locked(source, config, context, console, stop, now)
+                    console.end_progress(source.name, results[source.name].counts)
         finally:
-            close_context(own)
-
+            close_context(context)
     web = [s for s in sources if s.kind != "seeds"]
-    with ThreadPoolExecutor(max_workers=config.crawl.parallel_sources, thread_name_prefix="crawl") as pool:
-        for source, result in zip(web, pool.map(crawl, web), strict=True):
-            if result is not None:
-                console.end_progress(source.name, result.counts)
-                results[source.name] = result
+    if web and not stop.requested:
+        for result in crawl_locked(web, config, archive, stop, now):
+            console.end_progress(result.source, result.counts)
+            results[result.source] = result
     return [results[s.name] for s in sources if s.name in results]
 
 
-def after_cycle(config: Config, context: FlowContext, results: list[SourceResult],
+def crawl_locked(web: list[SourceConfig], config: Config, archive: Archive, stop: StopFlag,
+                 now: Callable[[], datetime]) -> list[SourceResult]:
+    """Take each web source's lock, crawl the held ones together (the crawl process inherits the locks)."""
+    results: list[SourceResult] = []
+    with ExitStack() as locks:
+        held = []
+        for source in web:
+            try:
+                locks.enter_context(hold(source_lock_path(config.db_path, source.name), f"source {source.name}",
+                                         wait=config.schedule.lock_wait))
+            except LockBusy as busy:
+                results.append(locked_result(source, busy, archive, now))
+            else:
+                held.append(source)
+        if held:
+            results += crawl_sources(held, config, archive, lambda: stop.requested, now)
+    return results
+
+
+def locked_result(source: SourceConfig, busy: LockBusy, archive: Archive,
+                  now: Callable[[], datetime]) -> SourceResult:
+    """A 'locked' run row and result for a source another process is crawling."""
+    run_id = start_run(archive.db, source.name, source.kind, stamp(now()))
+    finish_run(archive.db, run_id, RunCounts(), stamp(now()), 0.0, "locked", str(busy))
+    log.warning("%s: skipped", busy)
+    return SourceResult(source.name, source.kind, RunCounts(), 0.0, "locked", f"{busy}; skipped")
+
+
+def after_cycle(config: Config, archive: Archive, results: list[SourceResult],
                 now: datetime) -> list[HealthChange]:
     """Operator health checks for the sources that ran, then the Atom feed."""
     ran = [r.source for r in results if r.status in ("ok", "failed")]
-    changes = check_sources(context.archive, ran, operator_channels(config), Thresholds.from_config(config.alerts),
+    changes = check_sources(archive, ran, operator_channels(config), Thresholds.from_config(config.alerts),
                             stamp(now))
     by_source = {r.source: r for r in results}
     for change in changes:
         by_source[change.source].notes.append(f"operator: {change.subject}")
     try:
-        write_atom(context.archive, config.resolve(config.alerts.atom_path), config.alerts.atom_title,
+        write_atom(archive, config.resolve(config.alerts.atom_path), config.alerts.atom_title,
                    config.alerts.atom_entries, stamp(now))
     except OSError as error:  # a feed that cannot be written never fails the cycle
         log.error("cannot write the Atom feed %s: %s", config.alerts.atom_path, error)
@@ -179,16 +199,16 @@ def run_once(config: Config, console: Console, only: list[str] | None = None, de
     """Run each selected source in its own fault boundary and lock, then health, Atom and delivery."""
     sources = select_sources(config, only)
     started = time.monotonic()
-    context = open_context(config)
+    archive = open_archive(config.db_path)
     try:
         with stop_on_signals() as stop:
-            results = run_sources(sources, config, context, console, stop, now)
-            changes = after_cycle(config, context, results, now())
+            results = run_sources(sources, config, archive, console, stop, now)
+            changes = after_cycle(config, archive, results, now())
             delivery = None
             if deliver and not stop.requested:
-                delivery = deliver_now(config, context.archive, console.stdout, now())
+                delivery = deliver_now(config, archive, console.stdout, now())
     finally:
-        close_context(context)
+        archive.close()
     locked = any(r.status == "locked" for r in results)
     return CycleReport(results=results, delivery=delivery, exit_code=ExitCode.LOCKED if locked else ExitCode.OK,
                        health=changes, seconds=time.monotonic() - started)

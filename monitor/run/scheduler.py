@@ -2,8 +2,10 @@
 
 "Is it due" is a pure function of the schedule, the source's last run start (from the
 `runs` table) and now, so the schedule survives restarts without a job store: a source
-overdue at start-up runs at once (missed runs coalesce into one). Each crawl runs as a
-`remon run --source NAME` subprocess, which holds the source's lock, so the Twisted
+overdue at start-up runs at once (missed runs coalesce into one). The sources due in one
+tick (jobs firing within BATCH_SECONDS of each other) crawl together as one
+`remon run --source A --source B ...` subprocess (one crawl process for all of them),
+which holds the sources' locks, so the Twisted
 reactor starts fresh every time, a crash never kills the daemon, and a cron run and the
 daemon never crawl one source at once. SIGTERM/SIGINT stop scheduling, ask running
 crawls to stop after their current page, and return 0.
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 
 # A job never overlaps itself, missed runs coalesce into one, and a late run still runs.
 JOB_OPTIONS: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+BATCH_SECONDS = 2.0  # source jobs firing this close together crawl in one `remon run` (one crawl process)
 
 
 def source_schedule(source: SourceConfig, config: Config) -> Schedule:
@@ -104,6 +107,7 @@ class Daemon:
         self.stopping = threading.Event()
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.guard = threading.Lock()
+        self.due: set[str] = set()  # sources whose job fired and that wait for this tick's batch
 
     def run_child(self, name: str, args: list[str]) -> int | None:
         """One subprocess, waited for; None when the daemon is stopping (nothing started)."""
@@ -120,18 +124,30 @@ class Daemon:
                 self.children.pop(name, None)
 
     def crawl(self, source: str) -> None:
-        """A scheduled job: one `remon run --source` for the source (a failure is logged, never raised)."""
+        """A scheduled job: the source joins this tick's batch; the job that collects the batch runs it."""
+        with self.guard:
+            self.due.add(source)
+        if self.stopping.wait(BATCH_SECONDS):  # let the other jobs of this tick add their sources
+            return
+        with self.guard:
+            batch, self.due = sorted(self.due), set()
+        if batch:
+            self.crawl_batch(batch)
+
+    def crawl_batch(self, sources: list[str]) -> None:
+        """One `remon run --source A --source B ...` for the due sources (a failure is logged, never raised)."""
+        names = ", ".join(sources)
         try:
-            code = self.run_child(f"source {source}", ["run", "--source", source])
+            code = self.run_child(f"sources {names}", ["run", *(a for s in sources for a in ("--source", s))])
         except Exception:  # process boundary: one job never kills the daemon
-            log.exception("could not start the crawl of %s", source)
+            log.exception("could not start the crawl of %s", names)
             return
         if code == ExitCode.LOCKED:
-            log.info("%s is being crawled by another process; skipped this time", source)
+            log.info("some of %s are being crawled by another process; skipped this time", names)
         elif self.stopping.is_set():
-            log.info("crawl of %s stopped (status %s)", source, code)
+            log.info("crawl of %s stopped (status %s)", names, code)
         elif code not in (0, None):
-            log.warning("crawl of %s exited with status %s", source, code)
+            log.warning("crawl of %s exited with status %s", names, code)
 
     def deliver(self) -> None:
         """A scheduled job: retry pending alerts and send due digests (`remon alerts send`)."""

@@ -1,7 +1,7 @@
 """One monitoring cycle: every active source once, each in its own fault boundary, then the outbox.
 
-Seeds are loaded in this process; web sources run as `scrapy crawl` subprocesses (the
-Twisted reactor cannot restart) that report back through their `runs` row.
+Seeds are loaded in this process; a cycle's web sources crawl together in one forked crawl
+process (the Twisted reactor cannot restart) that reports back through their `runs` rows.
 """
 
 from __future__ import annotations
@@ -11,13 +11,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from monitor.clock import stamp, utc_now
 from monitor.config.load import Config, SourceConfig
-from monitor.flow import FlowContext, process_page
 from monitor.models import Rejected, RunCounts
 from monitor.sources.seeds import SeedFolderError, seed_pages
-from monitor.store.runs import finish_run, run_counts, run_error, start_run
+from monitor.store import Archive
+from monitor.store.runs import finish_run, run_counts, run_error, run_status, start_run
+
+if TYPE_CHECKING:  # the stages load only when a seed source runs (the crawl process loads its own)
+    from monitor.flow import FlowContext
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,8 @@ class SourceResult:
 def run_seeds(source: SourceConfig, config: Config, context: FlowContext, counts: RunCounts,
               progress: Progress, now: Callable[[], datetime]) -> list[str]:
     """Process every seed document; returns notes on files that were skipped, by name."""
+    from monitor.flow import process_page
+
     assert source.path is not None
     notes: list[str] = []
     for page in seed_pages(config.resolve(source.path), source.name, stamp(now())):
@@ -57,17 +63,39 @@ def run_seeds(source: SourceConfig, config: Config, context: FlowContext, counts
     return notes
 
 
-def run_web_source(source: SourceConfig, config: Config, context: FlowContext, counts: RunCounts,
-                   progress: Progress, run_id: int) -> tuple[bool, str | None]:
-    """Crawl a web source in a subprocess; its counts (and what failed) come back through the run row."""
-    from monitor.run.crawl import run_crawl  # Scrapy glue stays out of the seed-only path
+def crawl_sources(sources: list[SourceConfig], config: Config, archive: Archive, stop: Callable[[], bool],
+                  now: Callable[[], datetime] = utc_now) -> list[SourceResult]:
+    """Crawl web sources (whose locks the caller holds) in one crawl process; one result and run row each."""
+    from monitor.run.crawl import crawl_cycle  # Scrapy glue stays out of the seed-only path
 
-    exit_code = run_crawl(config.config_path, source.name, run_id=run_id)
-    counts.add(run_counts(context.archive.db, run_id))
-    progress(source.name, counts)
-    if exit_code != 0:
-        return False, f"scrapy exited with status {exit_code}"
-    return True, run_error(context.archive.db, run_id)
+    started = time.monotonic()
+    jobs = [(s.name, start_run(archive.db, s.name, s.kind, stamp(now()))) for s in sources]
+    try:
+        code = crawl_cycle(config, jobs, stop)
+    except Exception as problem:  # process boundary: a crawl process that cannot start fails its sources only
+        log.exception("the crawl process could not run")
+        code, failure = -1, f"{type(problem).__name__}: {problem}"
+    else:
+        failure = f"the crawl process exited with status {code}"
+    seconds = time.monotonic() - started
+    return [web_result(source, run_id, failure, stop(), seconds, archive, now)
+            for source, (_, run_id) in zip(sources, jobs, strict=True)]
+
+
+def web_result(source: SourceConfig, run_id: int, failure: str, stopped: bool, seconds: float,
+               archive: Archive, now: Callable[[], datetime]) -> SourceResult:
+    """A crawled source's result from its run row; a row the crawl process left open is closed here."""
+    db = archive.db
+    counts, status, error = run_counts(db, run_id), run_status(db, run_id), run_error(db, run_id)
+    if stopped and (status == "running" or (error or "").startswith("crawl stopped")):
+        status, error = "stopped", "stopped by signal after the current page"
+    elif status == "running":
+        status, error = "failed", failure
+        counts.errors += 1
+    else:  # the crawl closed its row
+        return SourceResult(source.name, source.kind, counts, seconds, status, error)
+    finish_run(db, run_id, counts, stamp(now()), seconds, status, error)
+    return SourceResult(source.name, source.kind, counts, seconds, status, error)
 
 
 def run_source(source: SourceConfig, config: Config, context: FlowContext, progress: Progress,
@@ -77,11 +105,9 @@ def run_source(source: SourceConfig, config: Config, context: FlowContext, progr
     run_id = start_run(context.archive.db, source.name, source.kind, stamp(now()))
     counts, notes, status, error = RunCounts(), [], "ok", None
     try:
-        if source.kind == "seeds":
-            notes = run_seeds(source, config, context, counts, progress, now)
-        else:
-            finished, error = run_web_source(source, config, context, counts, progress, run_id)
-            status = "ok" if finished else "failed"
+        if source.kind != "seeds":
+            raise ValueError(f"{source.name} is a web source: crawl it with crawl_sources")
+        notes = run_seeds(source, config, context, counts, progress, now)
     except SeedFolderError as problem:
         status, error = "failed", str(problem)
         counts.errors += 1

@@ -114,16 +114,16 @@ def headline_retry_window(now: str) -> tuple[str, str]:
 def save_processed(archive: Archive, page: Page, article: Article, analysis: Analysis,
                    fingerprint: Fingerprint, decision: DedupeDecision,
                    channels: tuple[Channel, ...], now: str, profile: StoryProfile | None = None,
-                   story_profile: StoryProfile | None = None) -> Stored:
+                   story_profile: StoryProfile | None = None, packed: bytes | None = None) -> Stored:
     """Store the raw page, article, entities, figures, story and alert rows in one transaction.
 
     `profile` is the article's story profile, `story_profile` its story's after it joined
     (see stories.attach). A concurrent writer that stored the same URL first wins: its
-    row is returned as not new.
+    row is returned as not new. `packed` is `pack_body(page.body)` when a page worker made it already.
     """
     try:
         return _save(archive, page, article, analysis, fingerprint, decision, channels, now,
-                     (profile, story_profile))
+                     (profile, story_profile), packed)
     except sqlite3.IntegrityError:
         existing = find_stored(archive, article.canonical_url)
         if existing is None:
@@ -133,9 +133,10 @@ def save_processed(archive: Archive, page: Page, article: Article, analysis: Ana
 
 def _save(archive: Archive, page: Page, article: Article, analysis: Analysis, fingerprint: Fingerprint,
           decision: DedupeDecision, channels: tuple[Channel, ...], now: str,
-          profiles: tuple[StoryProfile | None, StoryProfile | None] = (None, None)) -> Stored:
+          profiles: tuple[StoryProfile | None, StoryProfile | None] = (None, None),
+          packed: bytes | None = None) -> Stored:
     with writing(archive.db):
-        raw_id = _save_raw_page(archive.db, page, article.canonical_url)
+        raw_id = _save_raw_page(archive.db, page, article.canonical_url, packed)
         article_id = _insert_article(archive.db, article, analysis, fingerprint, decision, raw_id)
         _save_entities(archive.db, article_id, analysis)
         _save_figures(archive.db, article_id, analysis)
@@ -151,14 +152,19 @@ def _save(archive: Archive, page: Page, article: Article, analysis: Analysis, fi
                   duplicate_of=decision.duplicate_of, alerts_queued=queued)
 
 
-def _save_raw_page(db: Database, page: Page, canonical: str) -> int:
+def pack_body(body: bytes) -> bytes:
+    """A raw page body as stored (zlib); pure, so a page worker can compress it off the writer's core."""
+    return zlib.compress(body, RAW_COMPRESSION)
+
+
+def _save_raw_page(db: Database, page: Page, canonical: str, packed: bytes | None = None) -> int:
     row = {
         "url": page.url, "canonical_url": canonical, "source": page.source, "fetched_at": page.fetched_at,
         "content_type": page.content_type, "status": page.status, "encoding": page.encoding,
         "headers": json.dumps([list(pair) for pair in page.headers]),
         "hints": json.dumps(asdict(page.hints)),
         "body_sha256": sha256_hex(page.body), "body_size": len(page.body),
-        "body": zlib.compress(page.body, RAW_COMPRESSION),
+        "body": packed if packed is not None else pack_body(page.body),
     }
     existing = list(db.query("select id from raw_pages where canonical_url = ?", [canonical]))
     if existing:
@@ -184,7 +190,7 @@ def _insert_article(db: Database, article: Article, analysis: Analysis, fingerpr
 
 
 def reasons_json(analysis: Analysis) -> str:
-    return json.dumps([asdict(reason) for reason in analysis.reasons], ensure_ascii=False)
+    return json.dumps([dict(vars(reason)) for reason in analysis.reasons], ensure_ascii=False)
 
 
 def pack_minhash(signature: tuple[int, ...]) -> bytes | None:

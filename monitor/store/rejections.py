@@ -13,7 +13,7 @@ from dataclasses import asdict
 
 from monitor.hashing import sha256_hex
 from monitor.models import Page, PageHints, Rejected
-from monitor.store.archive import RAW_COMPRESSION, Archive
+from monitor.store.archive import Archive, pack_body
 from monitor.store.transaction import writing
 
 _CHUNK = 500
@@ -30,7 +30,7 @@ def record_rejection(archive: Archive, page: Page, canonical: str, rejected: Rej
         "headers": json.dumps([list(pair) for pair in page.headers]),
         "hints": json.dumps(asdict(page.hints), ensure_ascii=False),
         "body_sha256": sha256_hex(page.body), "body_size": len(page.body),
-        "body": zlib.compress(page.body, RAW_COMPRESSION),
+        "body": pack_body(page.body),
     }
     with writing(archive.db):
         cursor = archive.db.execute(

@@ -32,3 +32,8 @@ def run_error(db: Database, run_id: int) -> str | None:
     """What went wrong in a run (failed requests of a finished crawl, or why it failed), if anything."""
     error = db.table("runs").get(run_id)["error"]
     return str(error) if error else None
+
+
+def run_status(db: Database, run_id: int) -> str:
+    """A run's status ('running' until someone closes the row)."""
+    return str(db.table("runs").get(run_id)["status"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -31,13 +32,15 @@ class StoryState:
 
 
 def profile_json(profile: StoryProfile) -> str:
-    # the same JSON as asdict() gives, without its deep copy of every (term, weight) pair (~10 ms a page)
+    """The profile as stored; its fields are flat values and tuples, so no deep `asdict` copy is needed."""
     return json.dumps({f.name: getattr(profile, f.name) for f in fields(profile)}, ensure_ascii=False,
                       separators=(",", ":"))
 
 
+@lru_cache(maxsize=4096)
 def profile_from_json(text: str | None) -> StoryProfile:
-    """A stored profile (an empty one for stories stored before profiles existed)."""
+    """A stored profile (an empty one for stories stored before profiles existed); cached, as the same
+    candidate stories come back for article after article of a crawl (profiles are frozen values)."""
     if not text:
         return StoryProfile()
     raw = json.loads(text)

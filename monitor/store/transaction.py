@@ -39,3 +39,16 @@ def insert_row(db: Database, table: str, row: dict[str, Any]) -> int:
     if not isinstance(key, int):
         raise TypeError(f"{table}: expected an integer primary key, got {key!r}")
     return key
+
+
+def crawl_commits(db: Database) -> None:
+    """Commits of a crawl's writer wait for the WAL write, not for fsync (WAL + synchronous=NORMAL).
+
+    Each page is still one atomic transaction; what a power cut (not a crash: the OS keeps
+    the WAL) can lose is the last pages, together with their queued alerts, and those are
+    fetched again next cycle. The next fsync of the WAL (checkpoint, or any FULL commit such
+    as marking an alert sent) makes them durable, so a sent alert is never followed by a
+    lost article. Connections that deliver alerts keep the default (FULL).
+    """
+    if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        db.execute("PRAGMA synchronous=NORMAL")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
+from scrapy.utils.conf import build_component_list
 
 from monitor.config.load import parse_config
 from monitor.glue import settings as monitor_settings
@@ -38,9 +39,9 @@ def test_consoles_off_robots_on_and_politeness_defaults():
     settings = project_settings()
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
-    extensions = settings.getdict("EXTENSIONS")
-    assert extensions["scrapy.extensions.telnet.TelnetConsole"] is None
-    assert extensions["scrapy.extensions.remote_control.RemoteControl"] is None
+    extensions = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert extensions and not {"scrapy.extensions.telnet.TelnetConsole",
+                                "scrapy.extensions.remote_control.RemoteControl"} & set(extensions)
     assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
     assert settings["LOG_LEVEL"] == "INFO" and settings.getlist("SPIDER_MODULES") == ["spiders"]
     assert settings.getdict("ITEM_PIPELINES") == {"monitor.glue.pipelines.PagePipeline": 300}

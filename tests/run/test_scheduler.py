@@ -152,3 +152,37 @@ def test_daemon_picks_up_a_new_feed_item_and_alerts_once(tmp_path: Path) -> None
     titles = [m["title"] for m in hook.received]
     assert titles.count("[remon] China sets rare earth export quota") == 1
     assert len(titles) == len(set(titles)) == before + 1
+
+
+class WatchedDaemon(Daemon):
+    """The real daemon, noting which `remon` commands it started."""
+
+    def __init__(self, config) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(config)
+        self.started: list[list[str]] = []
+
+    def run_child(self, name: str, args: list[str]) -> int | None:
+        self.started.append(args)
+        return super().run_child(name, args)
+
+
+def test_sources_due_in_one_tick_crawl_in_one_remon_run(tmp_path: Path) -> None:
+    import threading
+
+    for name in ("a", "b"):
+        write_story(tmp_path / name, "japan" if name == "a" else "brazil")
+    (tmp_path / "remon.toml").write_text(
+        '[storage]\npath = "data/remon.db"\n'
+        '[[sources]]\nname = "a"\nkind = "seeds"\npath = "a"\n[[sources]]\nname = "b"\nkind = "seeds"\npath = "b"\n',
+        encoding="utf-8")
+    from monitor.config.load import load_config
+
+    daemon = WatchedDaemon(load_config(str(tmp_path / "remon.toml")))
+    jobs = [threading.Thread(target=daemon.crawl, args=(name,)) for name in ("a", "b")]
+    for job in jobs:
+        job.start()
+    for job in jobs:
+        job.join(timeout=120)
+    assert daemon.started == [["run", "--source", "a", "--source", "b"]]
+    with sqlite3.connect(tmp_path / "data/remon.db") as db:
+        assert sorted(db.execute("select source, status from runs")) == [("a", "ok"), ("b", "ok")]

@@ -60,7 +60,7 @@ def test_email_and_webhook_each_receive_the_story_alert(tmp_path: Path) -> None:
     assert [(m["path"], m["title"]) for m in hook.received] == [(f"/hooks/{TOKEN}", f"[remon] {title}")]
     blocks = hook.received[0]["message"].split("\n\n")
     assert blocks[0] == title and blocks[-1].startswith("Why it matched: It is about ")
-    assert f"- japan.txt (language unknown): {title}\n  {link}" in hook.received[0]["message"]
+    assert f"- japan.txt (English): {title}\n  {link}" in hook.received[0]["message"]
     assert alert_states(db) == [(title, "sent", 1), (title, "sent", 1)]
 
 

@@ -71,8 +71,9 @@ def test_every_format_carries_the_same_facts(seed_rows: StoryRows) -> None:
                        "Putin orders a long", *(a.url for a in seed_rows.articles)):
             assert needle in body
     assert "vs 28.7 Mt (Natural Resources Ministry of Russia, 2 outlets)" in message.text
+    assert {article.language for article in seed_rows.articles} == {"en"}  # detected from the text
     for article in seed_rows.articles:
-        assert f"{article.outlet} (language unknown): {article.title}\n  {article.url}" in message.text
+        assert f"{article.outlet} (English): {article.title}\n  {article.url}" in message.text
 
 
 def test_story_message_reads_the_archive(tmp_path: Path) -> None:

@@ -19,12 +19,12 @@ class FeedSpider(ListingSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.source.start_urls:
-            yield self.listing_request(url, self.parse_feed)
+            if (request := self.listing_request(url, self.parse_feed)) is not None:
+                yield request
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        body = self.listing_body(response)
-        if body is None:
+        entries = self.parsed_listing(response, parse_feed)
+        if entries is None:
             return
-        entries = parse_feed(body, response.url)
         self.logger.info("feed %s: %d entries", response.url, len(entries))
         yield from self.page_requests(entries)

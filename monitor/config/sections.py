@@ -43,6 +43,9 @@ class CrawlConfig(CrawlSettings):
     max_redirects: int = Field(default=5, ge=0, le=20)
     max_pages_per_source: int = Field(default=500, ge=1)
     parallel_sources: int = Field(default=4, ge=1, le=32)  # web sources crawled at once by `remon run`
+    max_seconds: float = Field(default=1800.0, gt=0, description="wall-clock limit of one source's crawl")
+    max_listing_requests: int = Field(default=50, ge=1, description="feeds/sitemaps fetched per source per run")
+    max_listing_depth: int = Field(default=3, ge=0, le=10, description="sitemap index nesting followed")
 
 
 SourceKind = Literal["seeds", "feed", "sitemap", "site"]
@@ -65,6 +68,8 @@ class SourceConfig(CrawlSettings):
     schedule: str | None = None  # '30m', '6h', '1d' or a 5-field cron expression
     enabled: bool = True
     language: str | None = None
+    allow_private: bool = Field(default=False, description="may reach loopback/private/link-local hosts "
+                                "other than its own (an intranet source)")
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:
@@ -182,6 +187,12 @@ class ScheduleConfig(_Section):
         if _INTERVAL.match(value.strip()) or len(value.split()) == 5:
             return value
         raise ValueError("every must be an interval like '30m', '6h', '1d' or a 5-field cron expression")
+
+
+class SeedsConfig(_Section):
+    """Limits on local seed documents."""
+
+    max_bytes: int = Field(default=5_000_000, ge=1_000, description="larger seed files are reported and skipped")
 
 
 class ServeConfig(_Section):

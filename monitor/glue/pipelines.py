@@ -28,6 +28,22 @@ from monitor.store.runs import finish_run, start_run
 log = logging.getLogger(__name__)
 
 
+ERROR_REASON_PREFIX = "remon/error/"
+
+
+def count_error(stats: StatsCollector, key: str, message: str) -> None:
+    """One error of a crawl (a failed request, a listing that would not parse, a loop), counted by kind."""
+    stats.inc_value("remon/errors")
+    stats.inc_value(f"{ERROR_REASON_PREFIX}{key}")
+    stats.set_value("remon/last_error", message[:500])
+
+
+def error_reasons(stats: StatsCollector) -> dict[str, int]:
+    """The crawl's errors by kind, as counted by `count_error`."""
+    return {name[len(ERROR_REASON_PREFIX):]: int(value) for name, value in stats.get_stats().items()
+            if name.startswith(ERROR_REASON_PREFIX)}
+
+
 class PageRejected(DropItem):
     """A page the processing path did not store as an article (a value, logged at DEBUG)."""
 
@@ -91,10 +107,12 @@ class PagePipeline:
         self.counts.errors += int(self.stats.get_value("remon/errors", 0))
         status, error = ("ok", None) if reason == "finished" else ("failed", f"crawl stopped: {reason}")
         failed = int(self.stats.get_value("remon/errors", 0))
+        reasons = error_reasons(self.stats)
         if failed and status == "ok":  # the run finished; say what went wrong with its requests
-            error = f"{failed} failed request(s), last: {self.stats.get_value('remon/last_error', '?')}"
+            kinds = ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))
+            error = f"{failed} error(s) ({kinds}), last: {self.stats.get_value('remon/last_error', '?')}"
         finish_run(self.context.archive.db, self.run_id, self.counts, now_stamp(),
-                   time.monotonic() - self.started, status, error)
+                   time.monotonic() - self.started, status, error, reasons)
         log.info("run %d of %s (%s): %s", self.run_id, self.source.name, reason, self.counts.as_row())
         close_context(self.context)
         self.context = None

@@ -3,8 +3,10 @@
 The child runs in our working directory (so a default config resolves the same way) with
 SCRAPY_SETTINGS_MODULE and the project on its path, as `scrapy crawl` from the project
 root would. The child writes its counts to the `runs` row named by `run_id` (or its own row); the parent
-only gets the exit status and reads the row. A crawl past its timeout is stopped gracefully
-(SIGTERM, so the pipeline still closes the row), then killed.
+only gets the exit status and reads the row. The crawl stops itself after `crawl.max_seconds`
+(Scrapy's CLOSESPIDER_TIMEOUT); a child still running a little later is stopped gracefully
+(SIGTERM, so the pipeline still closes the row), killed after `schedule.stop_timeout`, and
+dies with its parent (monitor.run.lifeline), so it never crawls on without the source lock.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from pathlib import Path
 
 from monitor.config.load import load_config
 from monitor.exit_codes import ExitCode
+from monitor.run.lifeline import parent_death_hook
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages) holding spiders/
-DEFAULT_TIMEOUT = 3600.0
-GRACE_SECONDS = 20.0
+OVERRUN_SECONDS = 60.0  # past crawl.max_seconds before the parent steps in (Scrapy closes itself first)
 
 
 def crawl_command(kind: str, source: str, config_path: str | None, run_id: int | None,
@@ -47,9 +49,11 @@ def crawl_environment() -> dict[str, str]:
 
 
 def run_crawl(config_path: str | None, source: str, run_id: int | None = None,
-              timeout: float = DEFAULT_TIMEOUT, settings: dict[str, str] | None = None,
+              timeout: float | None = None, settings: dict[str, str] | None = None,
               log_file: str | None = None) -> int:
     """Crawl one configured web source in a subprocess; returns its exit status (124 on timeout).
+
+    `timeout` defaults to the source's `crawl.max_seconds` plus a minute of grace.
 
     The crawl's Scrapy log goes to `log_file`, by default `logs/<source>.log` beside the
     database, rewritten each run: failed requests are there with URL and reason.
@@ -60,14 +64,16 @@ def run_crawl(config_path: str | None, source: str, run_id: int | None = None,
     log_path.parent.mkdir(parents=True, exist_ok=True)
     command += ["-s", f"LOG_FILE={log_path}", "-s", "LOG_FILE_APPEND=False"]
     log.info("crawling %s: %s", source, " ".join(command[2:]))
-    process = subprocess.Popen(command, env=crawl_environment(), stdin=subprocess.DEVNULL)
+    limit = timeout if timeout is not None else config.crawl.max_seconds + OVERRUN_SECONDS
+    process = subprocess.Popen(command, env=crawl_environment(), stdin=subprocess.DEVNULL,
+                               preexec_fn=parent_death_hook())  # dies with us: monitor.run.lifeline
     try:
-        return process.wait(timeout=timeout)
+        return process.wait(timeout=limit)
     except subprocess.TimeoutExpired:
-        log.warning("crawl of %s passed its %.0fs timeout; stopping it", source, timeout)
+        log.warning("crawl of %s passed its %.0fs timeout; stopping it", source, limit)
         process.terminate()
         try:
-            process.wait(timeout=GRACE_SECONDS)
+            process.wait(timeout=config.schedule.stop_timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

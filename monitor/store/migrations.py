@@ -222,6 +222,12 @@ def m006_story_profiles(db: Database) -> None:
     db.execute("CREATE INDEX idx_articles_duplicate_of ON articles(duplicate_of)")
 
 
+@migrations()
+def m_issue11_run_reasons(db: Database) -> None:
+    """Why a run's requests failed, per reason (JSON object: 'refused/loopback' -> 2, 'listing-loop' -> 1)."""
+    db.execute("ALTER TABLE runs ADD COLUMN reasons TEXT")
+
+
 def apply_migrations(db: Database) -> None:
     """Bring a database up to the current schema; safe to call on every start."""
     migrations.apply(db)

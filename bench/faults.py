@@ -75,6 +75,7 @@ class NewsSite:
 
     def __init__(self) -> None:
         self.published: list[int] = []
+        self.feed_requests = 0
         self.lock = threading.Lock()
         site = self
 
@@ -107,6 +108,7 @@ class NewsSite:
     def answer(self, path: str) -> tuple[int, str, bytes]:
         if path == "/feed.rss":
             with self.lock:
+                self.feed_requests += 1
                 numbers = list(reversed(self.published))
             items = "".join(f"<item><title>{article(n)[0]}</title><link>{self.url(n)}</link></item>" for n in numbers)
             return 200, "application/rss+xml", f"<rss version='2.0'><channel><title>news</title>{items}</channel></rss>".encode()
@@ -227,13 +229,21 @@ def progress_marks(db: Path, hook: FlakyHook) -> tuple[int, int, int]:
 
 
 def kill_rounds(config: Path, folder: Path, site: NewsSite, hook: FlakyHook, kills: int, max_delay: float,
-                rng: random.Random, figures: Figures, progress: bool) -> None:
-    """`kills` rounds: publish an article, start `remon run`, SIGKILL it after a random delay."""
+                rng: random.Random, figures: Figures, progress: bool, anchored: bool = False) -> None:
+    """`kills` rounds: publish an article, start `remon run`, SIGKILL it after a random delay.
+
+    `anchored` counts the delay from the moment the crawl asks for the feed instead of from the
+    start, so every kill lands in the crawl, store or delivery phase, none in interpreter start-up.
+    """
     db = folder / "remon.db"
     for n in range(kills):
         site.publish()
         before = progress_marks(db, hook)
+        feeds = site.feed_requests
         process = remon_run(config, folder)
+        deadline = time.monotonic() + 120
+        while anchored and site.feed_requests == feeds and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
         time.sleep(rng.uniform(0.0, max_delay))
         if process.poll() is not None:
             figures.finished_before_kill += 1
@@ -297,7 +307,7 @@ def check(db: Path, site: NewsSite, hook: FlakyHook, figures: Figures) -> None:
 
 
 def run_faults(kills: int, seed: int = 11, flaky: float = 0.3, max_delay: float = 4.0,
-               folder: Path | None = None, progress: bool = False) -> Figures:
+               folder: Path | None = None, progress: bool = False, anchored: bool = False) -> Figures:
     """The whole experiment in `folder` (a temporary one by default); returns the figures."""
     rng, figures, started = random.Random(seed), Figures(), time.monotonic()
     site, hook = NewsSite(), FlakyHook(flaky, seed)
@@ -305,7 +315,7 @@ def run_faults(kills: int, seed: int = 11, flaky: float = 0.3, max_delay: float 
         work = folder or Path(scratch)
         config = write_config(work, site, hook)
         try:
-            kill_rounds(config, work, site, hook, kills, max_delay, rng, figures, progress)
+            kill_rounds(config, work, site, hook, kills, max_delay, rng, figures, progress, anchored)
             figures.clean_runs = clean_runs(config, work, site, hook, work / "remon.db")
             check(work / "remon.db", site, hook, figures)
         finally:
@@ -339,8 +349,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--flaky", type=float, default=0.3, help="share of deliveries the webhook refuses")
     parser.add_argument("--max-delay", type=float, default=4.0, help="kill within this many seconds of the start")
+    parser.add_argument("--anchored", action="store_true", help="count the delay from the crawl's feed request")
     args = parser.parse_args()
-    figures = run_faults(args.kills, args.seed, args.flaky, args.max_delay, progress=True)
+    figures = run_faults(args.kills, args.seed, args.flaky, args.max_delay, progress=True, anchored=args.anchored)
     print(report(figures))
     return 0 if figures.clean else 1
 

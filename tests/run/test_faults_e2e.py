@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from faults import report, run_faults  # noqa: E402 - bench/ is not a package
+from faults import report, run_faults  # bench/ is not a package
 
 pytestmark = pytest.mark.e2e
 

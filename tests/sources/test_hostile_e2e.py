@@ -7,6 +7,7 @@ One `remon run` crawls every hostile source, so the whole corpus costs a single 
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 import subprocess
@@ -54,10 +55,15 @@ def hostile(tmp_path):
         site.route("/to-internal", "", status=302, Location=hidden)
         site.route("/loop-a", "", status=302, Location="/loop-b")
         site.route("/loop-b", "", status=302, Location="/loop-a")
+        for n in range(8):  # a chain longer than crawl.max_redirects (5)
+            site.route(f"/hop{n}", "", status=302, Location=f"/hop{n + 1}")
+        site.route("/big.html", "<p>" + "rare earth " * 6_000 + "</p>", content_type="text/html")
+        site.route("/bomb.xml.gz", gzip.compress(b"<urlset>" + b" " * 10_000_000), content_type="application/gzip")
         site.route("/sitemap.xml", urlset(
             "file:///etc/passwd", f"file://{secret}", "data:text/html,<p>" + SECRET + "</p>",
             f"ftp://127.0.0.1:{ftp.port}/pub/notice.html", hidden, "//169.254.169.254/latest/meta-data/",
-            "{BASE}/to-file", "{BASE}/to-internal", "{BASE}/loop-a", "{BASE}/news/ok.html"))
+            "{BASE}/to-file", "{BASE}/to-internal", "{BASE}/loop-a", "{BASE}/hop0", "{BASE}/big.html",
+            "{BASE}/news/ok.html"))
         site.route("/feed.rss", feed(f"file://{secret}", "data:,hello", "//169.254.169.254/latest/meta-data/",
                                      hidden, f"http://[::ffff:127.0.0.2]:{internal.base_url.rsplit(':', 1)[1]}/x"),
                    content_type="application/rss+xml")
@@ -86,6 +92,7 @@ autothrottle = false
 timeout = 3
 retries = 0
 max_seconds = 60
+max_page_bytes = 20000
 [seeds]
 max_bytes = 20000
 [[sources]]
@@ -104,6 +111,10 @@ url = "{base}/index-a.xml"
 name = "empty"
 kind = "sitemap"
 url = "{base}/empty.xml"
+[[sources]]
+name = "bomb"
+kind = "sitemap"
+url = "{base}/bomb.xml.gz"
 [[sources]]
 name = "local"
 kind = "seeds"
@@ -145,6 +156,8 @@ def test_hostile_listings_and_seeds_read_no_local_file_reach_no_internal_host_an
     assert {"refused/scheme", "refused/loopback", "refused/metadata", "refused/redirect-loop"} <= set(reasons["map"])
     assert reasons["map"]["refused/scheme"] >= 5  # file x2, data, ftp, 302 -> file
     assert reasons["map"]["refused/loopback"] >= 2  # direct and through a 302
+    assert reasons["map"]["max-redirects"] == 1 and reasons["map"]["oversized"] == 1
+    assert reasons["bomb"] == {"oversized": 1}  # 10 KB of gzip, 10 MB inflated: cut at max_page_bytes, counted
     assert reasons["feed"] == {"refused/metadata": 1, "refused/loopback": 2}  # feeds drop file:/data: links at parse
     assert reasons["loop"] == {"listing-loop": 1} and runs["loop"]["errors"] == 1
     assert "listing-unparsable" in reasons["empty"] and runs["empty"]["errors"] == 1

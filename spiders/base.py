@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 
 from monitor.clock import now_stamp
 from monitor.config.load import Config, ConfigError, SourceConfig, load_config
+from monitor.glue.pipelines import count_error
 from monitor.glue.settings import crawl_settings
 from monitor.glue.workers import claim_url
 from monitor.models import Page, PageHints
@@ -129,8 +130,11 @@ class SourceSpider(scrapy.Spider):
             self.crawler.stats.inc_value("remon/ignored")
             return
         log.warning("fetch failed %s: %s", request.url, reason)
-        self.crawler.stats.inc_value("remon/errors")
-        self.crawler.stats.set_value("remon/last_error", f"{reason} <{request.url}>")
+        self.count_error(reason_key(reason), f"{reason} <{request.url}>")
+
+    def count_error(self, key: str, message: str) -> None:
+        """One error of this crawl, counted under `key` (its kind) for the run row and source health."""
+        count_error(self.crawler.stats, key, message)
 
 
 def url_wanted(url: str, allow: tuple[re.Pattern[str], ...], deny: tuple[re.Pattern[str], ...]) -> bool:
@@ -152,11 +156,30 @@ def page_from_response(response: Response, source: str) -> Page:
                 hints=response.meta.get("remon_hints") or PageHints())
 
 
+BENIGN_IGNORES = ("Forbidden by robots.txt", "Filtered offsite request")
+
+
 def failure_reason(failure: Failure) -> str | None:
-    """Why a request failed ('HTTP 404', 'DownloadTimeoutError: ...'); None when it was refused
-    on purpose (robots.txt, offsite), which is not an error."""
+    """Why a request failed ('HTTP 404', 'DownloadTimeoutError: ...', 'refused (loopback): ...'); None
+    only when robots.txt or the offsite filter declined it, which is not an error. A redirect loop, the
+    redirect limit, an oversized or refused response are errors: source health must see them."""
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
     if failure.check(IgnoreRequest):
-        return None
+        message = str(failure.value) or "request ignored"
+        return None if message.startswith(BENIGN_IGNORES) else message
     return f"{type(failure.value).__name__}: {failure.value}"
+
+
+def reason_key(reason: str) -> str:
+    """A short, countable kind for a failure reason: 'http-404', 'refused/loopback', 'DownloadTimeoutError'."""
+    if reason.startswith("HTTP "):
+        return "http-" + reason[5:].strip()
+    if "larger than download max size" in reason or "exceeded DOWNLOAD_MAXSIZE" in reason:
+        return "oversized"
+    if reason.startswith("max redirections"):
+        return "max-redirects"
+    if reason.startswith("refused ("):
+        return "refused/" + reason[len("refused ("):].split(")", 1)[0]
+    head = reason.split(":", 1)[0].strip()
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", head)[:60] or "error"

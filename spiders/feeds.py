@@ -33,8 +33,8 @@ class FeedSpider(AggregatorDecoding, ListingSpider):
             if self.checking:  # `remon sources check`: the whole listing, unconditionally
                 yield Request(url, callback=self.parse_feed, errback=self.listing_failed, dont_filter=True,
                               meta={"remon_listing": url})
-            else:
-                yield self.listing_request(url, self.parse_feed)
+            elif (request := self.listing_request(url, self.parse_feed)) is not None:
+                yield request
 
     @property
     def checking(self) -> bool:
@@ -47,10 +47,9 @@ class FeedSpider(AggregatorDecoding, ListingSpider):
         self.on_error(failure)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        body = self.listing_body(response)
-        if body is None:
+        entries = self.parsed_listing(response, parse_feed)
+        if entries is None:
             return
-        entries = parse_feed(body, response.url)
         self.logger.info("feed %s: %d entries", response.url, len(entries))
         ready, pending = self.resolve_links(entries)
         self.crawler.stats.inc_value("remon/check/listed", len(entries))

@@ -18,5 +18,7 @@ class SeedsSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         assert self.source.path is not None
-        for page in seed_pages(self.remon.resolve(self.source.path), self.source.name, now_stamp()):
+        folder = self.remon.resolve(self.source.path)
+        for page in seed_pages(folder, self.source.name, now_stamp(), self.remon.seeds.max_bytes,
+                               lambda path, reason: self.count_error("seed-skipped", f"{path.name}: {reason}")):
             yield page

@@ -24,7 +24,8 @@ class SitemapSpider(ListingSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.source.start_urls:
-            yield self.listing_request(url, self.parse_sitemap)
+            if (request := self.listing_request(url, self.parse_sitemap)) is not None:
+                yield request
 
     def recent(self, entry: LinkEntry) -> bool:
         if self.source.since is None or entry.modified is None:
@@ -33,14 +34,16 @@ class SitemapSpider(ListingSpider):
         return entry.modified >= cutoff
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        body = self.listing_body(response)
-        if body is None:
+        sitemap = self.parsed_listing(response, parse_sitemap)
+        if sitemap is None:
             return
-        sitemap = parse_sitemap(body, response.url)
         entries = [e for e in sitemap.entries if self.recent(e)]
         self.logger.info("sitemap %s: %d of %d entries recent", response.url, len(entries), len(sitemap.entries))
         if sitemap.is_index:
+            depth = int(response.meta.get("remon_listing_depth", 0)) + 1
             for entry in entries:
-                yield self.listing_request(entry.url, self.parse_sitemap)
+                request = self.listing_request(entry.url, self.parse_sitemap, depth, listed_by=response.url)
+                if request is not None:
+                    yield request
             return
         yield from self.page_requests(entries)

@@ -38,7 +38,8 @@ ALLOWED_OURS = {
     # process's one archive connection (store.archive) and set its commit durability (store.transaction), so a
     # crawl that finds nothing new never imports the stages behind monitor.flow (issue 16)
     "monitor/glue/": ("monitor.models", "monitor.config", "monitor.flow", "monitor.store.runs", "monitor.sources",
-                      "monitor.stages", "monitor.run.locks", "monitor.clock", "monitor.hashing", "monitor.glue",
+                      "monitor.stages", "monitor.run.locks", "monitor.run.lifeline", "monitor.clock", "monitor.hashing",
+                      "monitor.glue",
                       "monitor.store.transaction", "monitor.store.archive"),
 }
 

@@ -52,6 +52,11 @@ def entries(run: RunSummary) -> int:
     return max(run.pages, run.seen)
 
 
+def failing(run: RunSummary) -> bool:
+    """A failed run, or one that finished with errors only (every request refused, looped or failed)."""
+    return run.status == "failed" or (run.errors > 0 and entries(run) == 0)
+
+
 def _yield(run: RunSummary) -> float:
     return run.seen / run.pages if run.pages else 0.0
 
@@ -62,7 +67,7 @@ def assess(runs: list[RunSummary], limits: Thresholds) -> Verdict:
         return Verdict(ok=True)
     latest, history = runs[0], [r for r in runs[1:1 + limits.window] if r.status == "ok"]
     streak = runs[:limits.failures]
-    if len(streak) == limits.failures and all(r.status == "failed" for r in streak):
+    if len(streak) == limits.failures and all(failing(r) for r in streak):
         return Verdict(False, f"failed {limits.failures} cycles in a row (last error: {latest.error or 'unknown'})")
     if latest.status != "ok" or len(history) < 2:
         return Verdict(ok=True)

@@ -20,6 +20,7 @@ from monitor.alerting.channels import mask_secrets
 from monitor.alerting.delivery import Message, Sender
 from monitor.alerting.render.fit import Fitted, fit_message
 from monitor.models import Channel
+from monitor.stages.clean import terminal_safe
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ class DeliveryError(Exception):
 
 
 def console_send(stream: TextIO, message: Message) -> None:
-    stream.write(f"\nALERT {message.text}\n")
+    lines = (terminal_safe(line) for line in message.text.splitlines())
+    stream.write("\nALERT " + "\n".join(lines) + "\n")
     stream.flush()
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from monitor.models import RunCounts
+from monitor.stages.clean import terminal_safe
 
 if TYPE_CHECKING:
     from monitor.alerting.delivery import DeliveryReport
@@ -26,7 +27,8 @@ class Console:
         return cls(stdout, stderr, live=stderr.isatty() and not quiet, quiet=quiet)
 
     def out(self, text: str) -> None:
-        self.stdout.write(text.rstrip("\n") + "\n")
+        safe = "\n".join(terminal_safe(line) for line in text.rstrip("\n").split("\n"))
+        self.stdout.write(safe + "\n")
         self.stdout.flush()
 
     def error(self, text: str) -> None:

@@ -24,6 +24,7 @@ from monitor.config.sections import (  # noqa: F401 - re-exported: the config's 
     RedisConfig,
     RelevanceConfig,
     ScheduleConfig,
+    SeedsConfig,
     ServeConfig,
     SourceConfig,
     StorageConfig,
@@ -53,6 +54,7 @@ class Config(_Section):
     schedule: ScheduleConfig = ScheduleConfig()
     serve: ServeConfig = ServeConfig()
     redis: RedisConfig = RedisConfig()
+    seeds: SeedsConfig = SeedsConfig()
     base_dir: str = "."
     config_path: str | None = None
 

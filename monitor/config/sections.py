@@ -53,6 +53,9 @@ class CrawlConfig(CrawlSettings):
     parallel_sources: int = Field(default=4, ge=1, le=32, description="web sources crawled at once by `remon run`")
     workers: int = Field(default=0, ge=0, le=64, description=(
         "processes that extract and analyse pages during a crawl (0 = one per core, 1 = in the crawl process)"))
+    max_seconds: float = Field(default=1800.0, gt=0, description="wall-clock limit of one source's crawl")
+    max_listing_requests: int = Field(default=50, ge=1, description="feeds/sitemaps fetched per source per run")
+    max_listing_depth: int = Field(default=3, ge=0, le=10, description="sitemap index nesting followed")
 
 
 
@@ -82,6 +85,8 @@ class SourceConfig(CrawlSettings):
                     "links on its host are decoded like Google News / Bing links")
     max_decodes: int = Field(default=60, ge=0, le=1000,
                              description="aggregator links decoded online per cycle (two requests each)")
+    allow_private: bool = Field(default=False, description="may reach loopback/private/link-local hosts "
+                                "other than its own (an intranet source)")
 
     @model_validator(mode="after")
     def _needs_location(self) -> SourceConfig:
@@ -213,6 +218,12 @@ class ScheduleConfig(_Section):
     def _every_shape(cls, value: str) -> str:
         parse_schedule(value)
         return value
+
+
+class SeedsConfig(_Section):
+    """Limits on local seed documents."""
+
+    max_bytes: int = Field(default=5_000_000, ge=1_000, description="larger seed files are reported and skipped")
 
 
 class ServeConfig(_Section):

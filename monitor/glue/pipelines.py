@@ -28,6 +28,22 @@ from monitor.store.runs import finish_run, start_run
 log = logging.getLogger(__name__)
 
 
+ERROR_REASON_PREFIX = "remon/error/"
+
+
+def count_error(stats: StatsCollector, key: str, message: str) -> None:
+    """One error of a crawl (a failed request, a listing that would not parse, a loop), counted by kind."""
+    stats.inc_value("remon/errors")
+    stats.inc_value(f"{ERROR_REASON_PREFIX}{key}")
+    stats.set_value("remon/last_error", message[:500])
+
+
+def error_reasons(stats: StatsCollector) -> dict[str, int]:
+    """The crawl's errors by kind, as counted by `count_error`."""
+    return {name[len(ERROR_REASON_PREFIX):]: int(value) for name, value in stats.get_stats().items()
+            if name.startswith(ERROR_REASON_PREFIX)}
+
+
 class PageRejected(DropItem):
     """A page the processing path did not store as an article (a value, logged at DEBUG)."""
 
@@ -111,7 +127,7 @@ class PagePipeline:
         status, error = run_status(reason, self.stats)
         self.counts.errors += int(self.stats.get_value("remon/errors", 0))
         finish_run(self.shared.archive.db, self.run_id, self.counts, now_stamp(),
-                   time.monotonic() - self.started, status, error)
+                   time.monotonic() - self.started, status, error, error_reasons(self.stats))
         log.info("run %d of %s (%s): %s", self.run_id, self.source.name, reason, self.counts.as_row())
         self.shared = None
         release(self.config)
@@ -122,6 +138,7 @@ def run_status(reason: str, stats: StatsCollector) -> tuple[str, str | None]:
     if reason != "finished":
         return "failed", f"crawl stopped: {reason}"
     failed = int(stats.get_value("remon/errors", 0))
-    if failed:
-        return "ok", f"{failed} failed request(s), last: {stats.get_value('remon/last_error', '?')}"
+    if failed:  # the run finished; say what went wrong with its requests, by kind
+        kinds = ", ".join(f"{k}: {v}" for k, v in sorted(error_reasons(stats).items()))
+        return "ok", f"{failed} error(s) ({kinds}), last: {stats.get_value('remon/last_error', '?')}"
     return "ok", None

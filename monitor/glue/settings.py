@@ -14,6 +14,7 @@ from typing import Any
 from scrapy.settings.default_settings import EXTENSIONS_BASE as _SCRAPY_EXTENSIONS
 
 from monitor.config.load import Config, SourceConfig
+from monitor.sources.url_policy import source_hosts
 
 BOT_NAME = "remon"
 SPIDER_MODULES = ["spiders"]
@@ -21,6 +22,10 @@ NEWSPIDER_MODULE = "spiders"
 
 ITEM_PIPELINES = {"monitor.glue.pipelines.PagePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
+    # the URL policy first (before robots.txt asks a refused host), the redirect guard just outside
+    # RedirectMiddleware (600) so it sees a 3xx before it is followed: see monitor/glue/urlguard.py
+    "monitor.glue.urlguard.UrlPolicyMiddleware": 40,
+    "monitor.glue.urlguard.RedirectGuardMiddleware": 610,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "monitor.glue.extensions.BackoffRetryMiddleware": 550,
 }
@@ -30,6 +35,9 @@ DOWNLOADER_MIDDLEWARES = {
 _CONSOLES = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
 EXTENSIONS_BASE = {name: order for name, order in _SCRAPY_EXTENSIONS.items() if name not in _CONSOLES}
 TELNETCONSOLE_ENABLED = False
+# Only http(s) is ever fetched: a hostile listing must not read local files (file:), smuggle
+# content (data:) or hang the crawl on a protocol without our timeouts (ftp:), nor reach S3.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 REMOTE_CONTROL_ENABLED = False
 # remon fetches http(s) only; the S3 and FTP handlers would be imported for nothing by every crawler.
 DOWNLOAD_HANDLERS = {"s3": None, "ftp": None}
@@ -85,4 +93,9 @@ def crawl_settings(config: Config, source: SourceConfig) -> dict[str, Any]:
         "MONITOR_MAX_PAGES": limits.max_pages_per_source,
         "RETRY_TIMES": limits.retries,
         "REDIRECT_MAX_TIMES": limits.max_redirects,
+        "CLOSESPIDER_TIMEOUT": limits.max_seconds,  # the crawl's wall-clock bound; the run row says why it stopped
+        "MONITOR_OWN_HOSTS": sorted(source_hosts(source.start_urls)),
+        "MONITOR_ALLOW_PRIVATE": source.allow_private,
+        "MONITOR_MAX_LISTINGS": limits.max_listing_requests,
+        "MONITOR_MAX_LISTING_DEPTH": limits.max_listing_depth,
     }

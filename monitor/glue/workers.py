@@ -12,12 +12,10 @@ the process.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +24,7 @@ from typing import TYPE_CHECKING
 from monitor.config.load import Config
 from monitor.config.sections import DedupeConfig
 from monitor.models import Page, Rejected
+from monitor.run.lifeline import die_with_parent
 from monitor.store.archive import open_archive
 from monitor.store.transaction import crawl_commits
 
@@ -35,19 +34,7 @@ if TYPE_CHECKING:  # the stages load on the first page, not at import
 
 log = logging.getLogger(__name__)
 
-PR_SET_PDEATHSIG = 1
 _INHERITED: tuple[Watchlist, DedupeConfig] | None = None  # set just before the fork; workers read it
-
-
-def die_with_parent(sig: int = signal.SIGKILL) -> None:
-    """Ask Linux to send `sig` to this process when its parent dies (no-op elsewhere)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - exotic libc
-        log.debug("PR_SET_PDEATHSIG unavailable")
 
 
 def _worker_start() -> None:

@@ -9,8 +9,10 @@ holds, dies with its parent (PR_SET_PDEATHSIG) and writes each source's `runs` r
 That child runs in our working directory (so a default config resolves the same way) with
 SCRAPY_SETTINGS_MODULE and the project on its path, as `scrapy crawl` from the project
 root would. The child writes its counts to the `runs` row named by `run_id` (or its own row); the parent
-only gets the exit status and reads the row. A crawl past its timeout is stopped gracefully
-(SIGTERM, so the pipeline still closes the row), then killed.
+only gets the exit status and reads the row. The crawl stops itself after `crawl.max_seconds`
+(Scrapy's CLOSESPIDER_TIMEOUT); a child still running a little later is stopped gracefully
+(SIGTERM, so the pipeline still closes the row), killed after `schedule.stop_timeout`, and
+dies with its parent (monitor.run.lifeline), so it never crawls on without the source lock.
 """
 
 from __future__ import annotations
@@ -30,13 +32,13 @@ from monitor.clock import now_stamp
 from monitor.config.load import Config, load_config
 from monitor.exit_codes import ExitCode
 from monitor.models import RunCounts
+from monitor.run.lifeline import die_with_parent, parent_death_hook
 from monitor.store.runs import finish_run
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages) holding spiders/
-DEFAULT_TIMEOUT = 3600.0
-GRACE_SECONDS = 20.0
+OVERRUN_SECONDS = 60.0  # past crawl.max_seconds before the parent steps in (Scrapy closes itself first)
 
 
 def crawl_command(kind: str, source: str, config_path: str | None, run_id: int | None,
@@ -61,9 +63,11 @@ def crawl_environment() -> dict[str, str]:
 
 
 def run_crawl(config_path: str | None, source: str, run_id: int | None = None,
-              timeout: float = DEFAULT_TIMEOUT, settings: dict[str, str] | None = None,
+              timeout: float | None = None, settings: dict[str, str] | None = None,
               log_file: str | None = None) -> int:
     """Crawl one configured web source in a subprocess; returns its exit status (124 on timeout).
+
+    `timeout` defaults to the source's `crawl.max_seconds` plus a minute of grace.
 
     The crawl's Scrapy log goes to `log_file`, by default `logs/<source>.log` beside the
     database, rewritten each run: failed requests are there with URL and reason.
@@ -74,14 +78,16 @@ def run_crawl(config_path: str | None, source: str, run_id: int | None = None,
     log_path.parent.mkdir(parents=True, exist_ok=True)
     command += ["-s", f"LOG_FILE={log_path}", "-s", "LOG_FILE_APPEND=False"]
     log.info("crawling %s: %s", source, " ".join(command[2:]))
-    process = subprocess.Popen(command, env=crawl_environment(), stdin=subprocess.DEVNULL)
+    limit = timeout if timeout is not None else config.crawl.max_seconds + OVERRUN_SECONDS
+    process = subprocess.Popen(command, env=crawl_environment(), stdin=subprocess.DEVNULL,
+                               preexec_fn=parent_death_hook())  # dies with us: monitor.run.lifeline
     try:
-        return process.wait(timeout=timeout)
+        return process.wait(timeout=limit)
     except subprocess.TimeoutExpired:
-        log.warning("crawl of %s passed its %.0fs timeout; stopping it", source, timeout)
+        log.warning("crawl of %s passed its %.0fs timeout; stopping it", source, limit)
         process.terminate()
         try:
-            process.wait(timeout=GRACE_SECONDS)
+            process.wait(timeout=config.schedule.stop_timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -155,7 +161,6 @@ def crawl_in_this_process(config: Config, jobs: list[tuple[str, int]], log_path:
 
 def _cycle_child(config: Config, jobs: list[tuple[str, int]], log_path: Path) -> None:
     """The forked crawl process: own process group, default signals, dies with `remon run`."""
-    from monitor.glue.workers import die_with_parent
 
     os.setpgid(0, 0)  # a terminal Ctrl-C reaches `remon run`, which asks this process to stop
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -170,12 +175,19 @@ def _cycle_child(config: Config, jobs: list[tuple[str, int]], log_path: Path) ->
     crawl_in_this_process(config, jobs, log_path)
 
 
+def cycle_time_limit(config: Config, sources: int) -> float:
+    """How long a cycle's crawl process may run: each batch of `parallel_sources` gets `crawl.max_seconds`."""
+    batches = -(-sources // config.crawl.parallel_sources)
+    return config.crawl.max_seconds * max(1, batches) + OVERRUN_SECONDS
+
+
 def crawl_cycle(config: Config, jobs: list[tuple[str, int]], stop: Callable[[], bool],
-                timeout: float = DEFAULT_TIMEOUT) -> int:
+                timeout: float | None = None) -> int:
     """Crawl the (source, run id) jobs in one forked crawl process; its exit status (124 on timeout).
 
     A stop request (or the timeout) sends the child SIGTERM, which closes its crawls after the
-    current pages; it is killed if it does not exit within GRACE_SECONDS. The log is
+    current pages; it is killed if it does not exit within `schedule.stop_timeout`. The timeout defaults to
+    `cycle_time_limit` (each source also closes itself after `crawl.max_seconds`). The log is
     `logs/crawl.log` beside the database, rewritten each cycle.
     """
     log_path = config.db_path.parent / "logs" / "crawl.log"
@@ -183,7 +195,8 @@ def crawl_cycle(config: Config, jobs: list[tuple[str, int]], stop: Callable[[], 
     child = multiprocessing.get_context("fork").Process(target=_cycle_child, args=(config, jobs, log_path),
                                                         name="remon-crawl", daemon=False)
     child.start()
-    deadline, kill_at, timed_out = time.monotonic() + timeout, None, False
+    limit = timeout if timeout is not None else cycle_time_limit(config, len(jobs))
+    deadline, kill_at, timed_out = time.monotonic() + limit, None, False
     while child.exitcode is None:
         child.join(0.1)
         now = time.monotonic()
@@ -191,7 +204,7 @@ def crawl_cycle(config: Config, jobs: list[tuple[str, int]], stop: Callable[[], 
             timed_out = now >= deadline
             log.warning("stopping the crawl process%s", " (timeout)" if timed_out else "")
             os.kill(child.pid, signal.SIGTERM)  # type: ignore[arg-type]
-            kill_at = now + GRACE_SECONDS
+            kill_at = now + config.schedule.stop_timeout
         elif kill_at is not None and now >= kill_at:
             child.kill()
             child.join()

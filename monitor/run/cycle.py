@@ -31,7 +31,7 @@ from monitor.run.locks import LockBusy, delivery_lock_path, hold, source_lock_pa
 from monitor.run.source_run import SourceResult, crawl_sources, run_source
 from monitor.store import Archive, open_archive
 from monitor.store.health import mark_stopped
-from monitor.store.runs import finish_run, start_run
+from monitor.store.runs import close_dead_runs, finish_run, start_run
 
 if TYPE_CHECKING:  # the stages load only for seed sources; web sources are processed in the crawl process
     from monitor.flow import FlowContext
@@ -115,6 +115,8 @@ def run_locked(source: SourceConfig, config: Config, context: FlowContext, conso
         with hold(source_lock_path(config.db_path, source.name), f"source {source.name}",
                   wait=config.schedule.lock_wait):
             started = stamp(now())
+            if closed := close_dead_runs(context.archive.db, source.name, started):  # we hold the lock: no one
+                log.warning("%s: %d run(s) left 'running' by a dead process closed as 'killed'", source.name, closed)
             try:
                 return run_source(source, config, context, progress, now)
             except StopRequested:

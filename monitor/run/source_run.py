@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from monitor.clock import stamp, utc_now
@@ -46,7 +47,13 @@ def run_seeds(source: SourceConfig, config: Config, context: FlowContext, counts
 
     assert source.path is not None
     notes: list[str] = []
-    for page in seed_pages(config.resolve(source.path), source.name, stamp(now())):
+
+    def skipped(path: Path, reason: str) -> None:  # a seed not read is an error the user must see
+        counts.errors += 1
+        notes.append(f"{path.name}: not read ({reason})")
+
+    pages = seed_pages(config.resolve(source.path), source.name, stamp(now()), config.seeds.max_bytes, skipped)
+    for page in pages:
         try:
             outcome = process_page(page, context, stamp(now()))
         except Exception as error:  # one bad page never stops the source

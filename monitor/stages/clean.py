@@ -187,3 +187,14 @@ def infer_title(paragraphs: tuple[str, ...], max_chars: int = 120) -> str:
     if len(first) <= max_chars:
         return first.rstrip(".")
     return first[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+# C0/C1 controls (escape sequences rewrite a terminal) and the bidirectional overrides and isolates
+# (they reorder what a reader sees: "Trojan Source"); ZWJ/ZWNJ stay, scripts need them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` without control and bidirectional-override characters, for one line of console output
+    (titles and file names come from strangers)."""
+    return _UNPRINTABLE.sub("", text)

@@ -195,8 +195,11 @@ def nearest_entity(start: int, end: int, span: tuple[int, int], matches: Iterabl
     return best[2] if best else None
 
 
-def extract_figures(text: str, matches: tuple[Match, ...] = ()) -> tuple[Figure, ...]:
-    """Every figure in `text`, in reading order, each with its sentence and nearest entity."""
+MAX_FIGURES = 200  # per article: a real notice has dozens; a hostile or runaway text must not write 100,000 rows
+
+
+def extract_figures(text: str, matches: tuple[Match, ...] = (), limit: int = MAX_FIGURES) -> tuple[Figure, ...]:
+    """The figures in `text` (the first `limit`), in reading order, each with its sentence and nearest entity."""
     ordered = sorted(matches, key=lambda m: m.start)
     starts_m = [m.start for m in ordered]
     figures: dict[tuple[str, str, int], Figure] = {}
@@ -204,6 +207,8 @@ def extract_figures(text: str, matches: tuple[Match, ...] = ()) -> tuple[Figure,
     for start, end, kind, value, high, unit in sorted(_raw_figures(text), key=lambda raw: (raw[0], -raw[1])):
         if start < taken_to:
             continue  # overlaps a figure already taken (sorted by start, longest first)
+        if len(figures) >= limit:
+            break
         taken_to = end
         span = sentence_at(text, start, end)
         nearby = ordered[bisect.bisect_left(starts_m, span[0]):bisect.bisect_left(starts_m, span[1])]

@@ -282,6 +282,12 @@ def m_issue12_rejections(db: Database) -> None:
     )
 
 
+@migrations()
+def m_issue11_run_reasons(db: Database) -> None:
+    """Why a run's requests failed, per reason (JSON object: 'refused/loopback' -> 2, 'listing-loop' -> 1)."""
+    db.execute("ALTER TABLE runs ADD COLUMN reasons TEXT")
+
+
 def apply_migrations(db: Database) -> None:
     """Bring a database up to the current schema; safe to call on every start."""
     migrations.apply(db)

@@ -39,7 +39,7 @@ class FlowContext:
 
 def open_context(config: Config) -> FlowContext:
     """Open the archive (LSH index in line with the dedupe settings), build the watchlist and channels."""
-    archive = open_archive(config.db_path)
+    archive = replace(open_archive(config.db_path), title_language=config.stories.language)
     prepare_dedupe(archive, config.dedupe)
     return FlowContext(archive=archive, watchlist=build_watchlist(config.relevance),
                        channels=configured_channels(config), dedupe=config.dedupe)

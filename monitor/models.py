@@ -167,6 +167,7 @@ class StoryProfile:
     last_date: str | None = None  # latest known date (a story's range; equals `date` for an article)
     date_source: str | None = None  # 'published' or 'text' (a full date stated in the lead)
     outlet: str = ""  # who published it: host without www., or the file name of a local document
+    languages: tuple[str, ...] = ()  # the article's language (a story: every language it was reported in)
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ class StoryView:
     outlets: tuple[tuple[str, str], ...]  # (source name, article URL)
     reasons: tuple[Reason, ...] = ()
     entities: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # every language the story was reported in, first report first
 
 
 @dataclass(frozen=True)

@@ -110,8 +110,20 @@ class DedupeConfig(_Section):
     near_duplicate: float = Field(default=0.6, ge=0.3, le=1, description="shingle Jaccard for a near copy")
     story_window_days: int = Field(default=10, ge=1, le=365)
     story_threshold: float = Field(default=0.32, gt=0, le=1, description="score to join a story")
+    anchor_threshold: float = Field(default=0.6, gt=0, le=1, description=(
+        "share of an article's language-independent anchors (entities, action kinds, dates, figures; "
+        "idf-weighted) a story must have for the article to join it without shared words"))
+    min_shared_anchors: int = Field(default=4, ge=1, le=20, description=(
+        "language-independent anchors an article must share with a story to join it without shared words"))
     num_perm: int = Field(default=128, ge=16, le=512)  # MinHash signature length
     shingle_words: int = Field(default=3, ge=1, le=10)
+
+
+class StoriesConfig(_Section):
+    """How stories are shown (see docs/stories.md)."""
+
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$", description=(
+        "the language the user reads: a story's title is the best title of an article in it, else the best one"))
 
 
 Digest = Literal["off", "hourly", "daily"]

@@ -26,6 +26,7 @@ from monitor.models import (
     StoryMatch,
     StoryProfile,
 )
+from monitor.stages.anchors import language_independent
 from monitor.stages.profile import cosine, days_apart
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -110,22 +111,40 @@ def estimated_jaccard(first: tuple[int, ...], second: tuple[int, ...]) -> float:
 
 @dataclass(frozen=True)
 class StoryScore:
-    """How well an article matches a story: word cosine and anchor share (0..1), and the dates."""
+    """How well an article matches a story: word cosine and anchor shares (0..1), and the dates.
+
+    `anchors` is the idf-weighted share of all the article's anchors the story has; `common` the
+    same over its language-independent anchors only (entities, action kinds, dates, figures), with
+    `common_count` of them shared: what decides when the texts share no language.
+    """
 
     story: StoryMatch
     words: float
     anchors: float
     shared: tuple[str, ...]
     days: int | None
+    common: float = 0.0
+    common_count: int = 0
 
     @property
     def total(self) -> float:
         return WORDS_WEIGHT * self.words + (1 - WORDS_WEIGHT) * self.anchors
 
+    def by_anchors(self, settings: DedupeConfig) -> bool:
+        """Whether the language-independent anchors alone make it the same event."""
+        return self.common >= settings.anchor_threshold and self.common_count >= settings.min_shared_anchors
+
     def explain(self) -> str:
         names = ", ".join(dict.fromkeys(anchor.split(":", 1)[-1] for anchor in self.shared[:8])) or "none"
         when = "dates unknown" if self.days is None else f"{self.days} days apart"
-        return f"score {self.total:.2f} (words {self.words:.2f}, anchors {self.anchors:.2f}: {names}; {when})"
+        return (f"score {self.total:.2f} (words {self.words:.2f}, anchors {self.anchors:.2f}, "
+                f"language-independent {self.common:.2f} x{self.common_count}: {names}; {when})")
+
+
+def _share(anchors: tuple[str, ...], known: set[str], idf: dict[str, float]) -> tuple[float, tuple[str, ...]]:
+    total = sum(idf.get(anchor, 1.0) for anchor in anchors) or 1.0
+    shared = tuple(anchor for anchor in anchors if anchor in known)
+    return sum(idf.get(anchor, 1.0) for anchor in shared) / total, shared
 
 
 def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float]) -> StoryScore:
@@ -135,12 +154,12 @@ def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float])
     idf-weighted share of the article's anchors (names, figures, entities) the story has.
     """
     known = set(story.profile.anchors)
-    total = sum(idf.get(anchor, 1.0) for anchor in profile.anchors) or 1.0
-    shared = tuple(anchor for anchor in profile.anchors if anchor in known)
-    anchors = sum(idf.get(anchor, 1.0) for anchor in shared) / total
+    anchors, shared = _share(profile.anchors, known, idf)
+    common, common_shared = _share(tuple(a for a in profile.anchors if language_independent(a)), known, idf)
     shared = tuple(sorted(shared, key=lambda anchor: -idf.get(anchor, 1.0)))
     return StoryScore(story=story, words=cosine(profile.terms, story.profile.terms), anchors=anchors,
-                      shared=shared, days=days_apart(profile, story.profile))
+                      shared=shared, days=days_apart(profile, story.profile), common=common,
+                      common_count=len(common_shared))
 
 
 def copy_decision(print_: Fingerprint, copies: tuple[StoryCandidate, ...],
@@ -164,13 +183,19 @@ def copy_decision(print_: Fingerprint, copies: tuple[StoryCandidate, ...],
 
 def story_decision(profile: StoryProfile, stories: tuple[StoryMatch, ...], idf: dict[str, float],
                    settings: DedupeConfig) -> DedupeDecision:
-    """Join the best-scoring story in the time window if it scores at least the threshold, else start one."""
+    """Join the best story in the time window that scores at least the threshold on words and anchors,
+    or, failing that, shares enough language-independent anchors; else start a story."""
     scores = sorted((score_story(profile, story, idf) for story in stories), key=lambda s: -s.total)
     in_window = [s for s in scores if s.days is None or s.days <= settings.story_window_days]
     best = in_window[0] if in_window else None
     if best is not None and best.total >= settings.story_threshold:
         return DedupeDecision(kind="joins-story", story_id=best.story.story_id, similarity=round(best.total, 3),
                               reason=f"same event as story {best.story.story_id}: {best.explain()}")
+    by_anchors = sorted((s for s in in_window if s.by_anchors(settings)), key=lambda s: (-s.common, -s.common_count))
+    if by_anchors:
+        found = by_anchors[0]
+        return DedupeDecision(kind="joins-story", story_id=found.story.story_id, similarity=round(found.common, 3),
+                              reason=f"same event as story {found.story.story_id} by its anchors: {found.explain()}")
     if best is not None:
         return DedupeDecision(kind="new-story", similarity=round(best.total, 3),
                               reason=f"new event: closest story {best.story.story_id} {best.explain()} "

@@ -21,7 +21,6 @@ from monitor.config.sections import (  # noqa: F401 - re-exported: the config's 
     CrawlConfig,
     CrawlSettings,
     DedupeConfig,
-    StoriesConfig,
     RedisConfig,
     RelevanceConfig,
     ScheduleConfig,
@@ -29,6 +28,7 @@ from monitor.config.sections import (  # noqa: F401 - re-exported: the config's 
     SourceConfig,
     SourceKind,
     StorageConfig,
+    StoriesConfig,
     WatchTerm,
     _Section,
 )

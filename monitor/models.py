@@ -156,6 +156,9 @@ class DedupeDecision:
     similarity: float = 0.0
 
 
+WRITTEN_ANCHORS = ("name:", "n:")  # anchor prefixes that depend on the language of the text
+
+
 @dataclass(frozen=True)
 class StoryProfile:
     """What story assignment compares, for one article or a whole story: weighted words, anchors, dates."""
@@ -168,6 +171,10 @@ class StoryProfile:
     date_source: str | None = None  # 'published' or 'text' (a full date stated in the lead)
     outlet: str = ""  # who published it: host without www., or the file name of a local document
     languages: tuple[str, ...] = ()  # the article's language (a story: every language it was reported in)
+
+    def common_anchors(self) -> tuple[str, ...]:
+        """The anchors that mean the same in every language: all but names and figures as written."""
+        return tuple(anchor for anchor in self.anchors if not anchor.startswith(WRITTEN_ANCHORS))
 
 
 @dataclass(frozen=True)

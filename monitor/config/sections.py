@@ -110,7 +110,7 @@ class DedupeConfig(_Section):
     near_duplicate: float = Field(default=0.6, ge=0.3, le=1, description="shingle Jaccard for a near copy")
     story_window_days: int = Field(default=10, ge=1, le=365)
     story_threshold: float = Field(default=0.32, gt=0, le=1, description="score to join a story")
-    anchor_threshold: float = Field(default=0.6, gt=0, le=1, description=(
+    anchor_threshold: float = Field(default=0.4, gt=0, le=1, description=(
         "share of an article's language-independent anchors (entities, action kinds, dates, figures; "
         "idf-weighted) a story must have for the article to join it without shared words"))
     min_shared_anchors: int = Field(default=4, ge=1, le=20, description=(

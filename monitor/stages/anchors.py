@@ -21,7 +21,6 @@ STORY_LANGUAGES = ("ko", "ar", "hi", "fa", "tr", "pl", "sv", "nb", "vi", "id", "
                    "th", "el", "da", "ms", "kk", "bg")  # pycountry translations added for story matching
 
 SHORT_WORD = 4  # Latin/Cyrillic patterns this short match whole words only ('ban', not 'bank')
-LANGUAGE_INDEPENDENT = ("act:", "date:", "year:", "fig:")  # prefixes of the anchors made here
 # Scripts written without spaces or with attached particles: matched anywhere (CJK, Hangul, Arabic,
 # Devanagari, Thai).
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f]")
@@ -37,6 +36,55 @@ _NUMERIC_DATES = (
 
 Words = tuple[tuple[str, "re.Pattern[str] | None"], ...]
 Vocabulary = tuple[tuple[str, Words], ...]
+
+
+_DAY_MONTH = (  # (day, month) written without a year, or with one: '10月9日', '10월 9일'
+    re.compile(r"(?:(?P<year>(?:19|20)\d\d)\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
+    re.compile(r"(?:(?P<year>(?:19|20)\d\d)\s*년\s*)?(?P<month>\d{1,2})\s*월\s*(?P<day>\d{1,2})\s*일"),
+)
+_YEAR_AFTER = re.compile(r"^[\s,.]*(?:de\s+|del\s+|года?\s+|року\s+)?((?:19|20)\d\d)\b")
+
+
+@lru_cache(maxsize=1)
+def month_words() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, int]]:
+    """'9 October' and 'October 9' patterns over every month name in data/months.toml, and name -> month."""
+    number: dict[str, int] = {}
+    for names in _read("months.toml")["month"].values():
+        for month, name in enumerate(names, 1):
+            number[_plain(name)] = month
+            number.setdefault(_plain(name)[:3], month)
+    alternation = "|".join(sorted(map(re.escape, number), key=len, reverse=True))
+    word = rf"(?P<name>{alternation})\w*\.?"
+    return (re.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s+(?:de\s+)?{word}(?!\w)"),
+            re.compile(rf"(?<!\w){word}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"), number)
+
+
+def event_dates(text: str, reference: str) -> list[str]:
+    """Dates the text states, in any of the known languages, with or without a year; a missing year is
+    the reference date's (publication or fetch): '9 October' in a report of 10 October 2025 -> 2025-10-09."""
+    found = numeric_dates(text)
+    plain = _plain(text)
+    day_first, month_first, number = month_words()
+    for pattern in (day_first, month_first):
+        for match in pattern.finditer(plain):
+            year = _YEAR_AFTER.match(plain[match.end():match.end() + 12])
+            found += _valid(year.group(1) if year else reference[:4], number[_name_key(match["name"], number)],
+                            match["day"])
+    for pattern in _DAY_MONTH:
+        for match in pattern.finditer(text):
+            found += _valid(match["year"] or reference[:4], int(match["month"]), match["day"])
+    return list(dict.fromkeys(found))
+
+
+def _name_key(name: str, number: dict[str, int]) -> str:
+    return name if name in number else name[:3]
+
+
+def _valid(year: str, month: int, day: str) -> list[str]:
+    try:
+        return [date(int(year), month, int(day)).isoformat()]
+    except ValueError:
+        return []
 
 
 @lru_cache(maxsize=1)
@@ -143,8 +191,3 @@ def figure_anchor(figure: Figure) -> str:
         digits = len(str(int(value))) - 2
         value = round(value, -digits)
     return f"fig:{value:g}{figure.unit}"
-
-
-def language_independent(anchor: str) -> bool:
-    """Whether an anchor means the same in every language (entity ids too: 'kind:slug')."""
-    return anchor.startswith(LANGUAGE_INDEPENDENT) or not anchor.startswith(("name:", "n:"))

@@ -26,7 +26,6 @@ from monitor.models import (
     StoryMatch,
     StoryProfile,
 )
-from monitor.stages.anchors import language_independent
 from monitor.stages.profile import cosine, days_apart
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -34,6 +33,7 @@ MINHASH_SCHEME = "affine32"  # 32-bit values: stored as 4 bytes each (archive.pa
 MINHASH_SEED = 1  # never change: stored signatures would stop matching new ones
 LSH_WEIGHTS = (0.1, 0.9)  # (false positive, false negative) weights for the band shape
 WORDS_WEIGHT = 0.7  # story score = 0.7 x word cosine + 0.3 x anchor share
+MAIN_ANCHORS = 10  # the language-independent anchors compared without words: the most mentioned
 
 
 def normalised_words(text: str) -> list[str]:
@@ -155,7 +155,8 @@ def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float])
     """
     known = set(story.profile.anchors)
     anchors, shared = _share(profile.anchors, known, idf)
-    common, common_shared = _share(tuple(a for a in profile.anchors if language_independent(a)), known, idf)
+    main = profile.common_anchors()[:MAIN_ANCHORS]
+    common, common_shared = _share(main, known, idf)
     shared = tuple(sorted(shared, key=lambda anchor: -idf.get(anchor, 1.0)))
     return StoryScore(story=story, words=cosine(profile.terms, story.profile.terms), anchors=anchors,
                       shared=shared, days=days_apart(profile, story.profile), common=common,

@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from monitor.models import Analysis, Article, StoryProfile
-from monitor.stages.anchors import action_kinds, figure_anchor, named_ids, numeric_dates, years
+from monitor.stages.anchors import action_kinds, event_dates, figure_anchor, named_ids, numeric_dates, years
 from monitor.stages.relevance import detect_language
 
 MAX_TERMS = 150  # per article; a story keeps twice as many
@@ -101,9 +101,11 @@ def anchors(article: Article, analysis: Analysis) -> tuple[str, ...]:
     for entity in analysis.entities:
         if entity.kind not in GENERIC_ENTITY_KINDS:
             found[entity.entity_id] += entity.mentions
-    found.update(named_ids(text))
+    recognised = set(found)
+    found.update(entity_id for entity_id in named_ids(text) if entity_id not in recognised)  # names it misses
     found.update(f"act:{kind}" for kind in action_kinds(text)[:MAX_ACTIONS])
-    found.update(f"date:{day}" for day in dict.fromkeys(numeric_dates(text) + written_dates(text)))
+    reference = (article.published or article.fetched_at)[:10]
+    found.update(f"date:{day}" for day in event_dates(text, reference))
     found.update(f"year:{year}" for year, _ in Counter(years(text)).most_common(MAX_YEARS))
     found.update(list(dict.fromkeys(figure_anchor(figure) for figure in analysis.figures)))
     written: Counter[str] = Counter()

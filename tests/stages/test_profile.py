@@ -60,10 +60,10 @@ def test_word_stems_drop_function_words_and_split_cjk_into_bigrams() -> None:
 
 def test_article_profile_puts_language_independent_anchors_before_names() -> None:
     analysis = Analysis(score=1.0, relevant=True, entities=(
-        EntityMention("country:russia", "Russia", "country", 2), EntityMention("element:nd", "Neodymium", "element", 1)))
+        EntityMention("country:russia", "Russia", "country", 2), EntityMention("element:neodymium", "Neodymium", "element", 1)))
     profile = article_profile(article("Officials in Russia said the plant would make 2,500 tonnes of neodymium."),
                               analysis)
-    assert profile.anchors == ("country:russia", "element:nd", "n:2500")
+    assert profile.anchors == ("country:russia", "element:neodymium", "n:2500")
     assert (profile.date, profile.outlet, profile.languages) == (None, "news.example", ("en",))
 
 

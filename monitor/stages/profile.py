@@ -118,7 +118,7 @@ def anchors(article: Article, analysis: Analysis) -> tuple[str, ...]:
 
 def written_dates(text: str) -> list[str]:
     """Full dates written with English month names ('9 October 2025', 'Oct. 9, 2025')."""
-    found = []
+    found: list[str] = []
     for pattern in _FULL_DATES[:2]:
         found.extend(day for day in map(_iso, pattern.finditer(text)) if day)
     return found

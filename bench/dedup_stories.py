@@ -3,7 +3,8 @@
 Every labelled report becomes an Article (its title, text, language and the date the outlet
 showed) and goes through the real analysis, dedupe and store code with one alert channel,
 in date order and in shuffled orders. A report with no date (or only a month) is taken as
-fetched 0-2 days after its event date, as a daily crawl would; its `published` stays empty.
+fetched 0-2 days after its event date (the dev sets have none: the earliest full date shown for
+the event), as a daily crawl would; its `published` stays empty.
 Relevance is taken from the label (policy reports are relevant) so that the alert count
 measures grouping, not the relevance stage.
 """
@@ -50,16 +51,21 @@ class Report:
 
 
 def load_reports(path: Path, seed: int = 11, same: dict[str, str] | None = None) -> list[Report]:
-    """Labelled reports with an event id (renamed by `same`); undated ones fetched 0-2 days after their event."""
+    """Labelled reports with an event id (renamed by `same`); undated ones fetched 0-2 days after their event
+    (its `event_date`, else the earliest full date an outlet showed for it)."""
     rng = random.Random(seed)
     reports = []
-    for index, line in enumerate(filter(None, path.read_text("utf-8").split("\n"))):
-        row = json.loads(line)
+    rows = [json.loads(line) for line in filter(None, path.read_text("utf-8").split("\n"))]
+    first_dated: dict[str, str] = {}  # the event's earliest full date shown by an outlet (dev sets: no event_date)
+    for row in rows:
+        if len(row.get("date") or "") == 10 and row.get("event_id"):
+            first_dated[row["event_id"]] = min(first_dated.get(row["event_id"], row["date"]), row["date"])
+    for index, row in enumerate(rows):
         if not row.get("event_id"):
             continue
         shown = row.get("date") or ""
         published = shown if len(shown) == 10 else None
-        day = published or _event_day(row, shown, rng)
+        day = published or _event_day(row.get("event_date") or first_dated.get(row["event_id"], ""), shown, rng)
         url = row.get("url") or f"https://example.org/{index}"
         text = row["text"]
         article = Article(url=url, canonical_url=url, source="bench", fetched_at=f"{day}T12:00:00+00:00",
@@ -76,10 +82,9 @@ def _language(row: dict) -> str | None:
     return (row.get("language") or "").split("-")[0] or None
 
 
-def _event_day(row: dict, shown: str, rng: random.Random) -> str:
-    base = row.get("event_date") or (shown + "-15" if len(shown) == 7 else "") or "2025-01-01"
-    if len(base) == 7:
-        base += "-15"
+def _event_day(event_date: str, shown: str, rng: random.Random) -> str:
+    """The event's date (else the middle of the month or year shown), plus 0-2 days."""
+    base = event_date or (shown + "-15" if len(shown) == 7 else shown[:4] + "-07-01" if shown else "2025-07-01")
     return (date.fromisoformat(base[:10]) + timedelta(days=rng.randint(0, 2))).isoformat()
 
 

@@ -113,8 +113,9 @@ class DedupeConfig(_Section):
     anchor_threshold: float = Field(default=0.4, gt=0, le=1, description=(
         "share of an article's language-independent anchors (entities, action kinds, dates, figures; "
         "idf-weighted) a story must have for the article to join it without shared words"))
-    min_shared_anchors: int = Field(default=4, ge=1, le=20, description=(
-        "language-independent anchors an article must share with a story to join it without shared words"))
+    min_shared_anchors: int = Field(default=3, ge=1, le=20, description=(
+        "language-independent anchors an article must share with a story to join it without shared words "
+        "(one more when none of them names goods, a company, a deposit, a date or a figure)"))
     num_perm: int = Field(default=128, ge=16, le=512)  # MinHash signature length
     shingle_words: int = Field(default=3, ge=1, le=10)
 

@@ -34,6 +34,10 @@ MINHASH_SEED = 1  # never change: stored signatures would stop matching new ones
 LSH_WEIGHTS = (0.1, 0.9)  # (false positive, false negative) weights for the band shape
 WORDS_WEIGHT = 0.7  # story score = 0.7 x word cosine + 0.3 x anchor share
 MAIN_ANCHORS = 10  # the language-independent anchors compared without words: the most mentioned
+# Anchors that name what or when, not who: without words, at least one must be shared (two reports of
+# one ministry's export controls share actor and action kind whatever the event; goods or dates differ).
+SPECIFIC_ANCHORS = ("element:", "mineral:", "company:", "deposit:", "date:", "fig:")
+GENERAL_EXTRA = 1  # more shared anchors needed when none of them is specific
 
 
 def normalised_words(text: str) -> list[str]:
@@ -125,6 +129,7 @@ class StoryScore:
     days: int | None
     common: float = 0.0
     common_count: int = 0
+    specific: int = 0  # shared anchors that name goods, a company, a deposit, a date or a figure
 
     @property
     def total(self) -> float:
@@ -132,7 +137,8 @@ class StoryScore:
 
     def by_anchors(self, settings: DedupeConfig) -> bool:
         """Whether the language-independent anchors alone make it the same event."""
-        return self.common >= settings.anchor_threshold and self.common_count >= settings.min_shared_anchors
+        needed = settings.min_shared_anchors + (0 if self.specific else GENERAL_EXTRA)
+        return self.common >= settings.anchor_threshold and self.common_count >= needed
 
     def explain(self) -> str:
         names = ", ".join(dict.fromkeys(anchor.split(":", 1)[-1] for anchor in self.shared[:8])) or "none"
@@ -160,7 +166,8 @@ def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float])
     shared = tuple(sorted(shared, key=lambda anchor: -idf.get(anchor, 1.0)))
     return StoryScore(story=story, words=cosine(profile.terms, story.profile.terms), anchors=anchors,
                       shared=shared, days=days_apart(profile, story.profile), common=common,
-                      common_count=len(common_shared))
+                      common_count=len(common_shared),
+                      specific=sum(anchor.startswith(SPECIFIC_ANCHORS) for anchor in common_shared))
 
 
 def copy_decision(print_: Fingerprint, copies: tuple[StoryCandidate, ...],

@@ -16,6 +16,7 @@ from dedupe_fixtures import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monitor.alerting.atom import render_atom
 from monitor.config.load import DedupeConfig, parse_config
 from monitor.flow import FlowContext, prepare_dedupe, process_page
 from monitor.models import Article, Channel, Stored
@@ -26,6 +27,7 @@ from monitor.stages.profile import article_profile, weighted
 from monitor.stages.watchlist import build_watchlist
 from monitor.store import open_archive
 from monitor.store.candidates import find_candidates, term_idf
+from monitor.store.feed import FeedStory
 from monitor.store.lsh import stored_settings
 from monitor.store.stories import story_view
 
@@ -213,6 +215,11 @@ def test_reports_in_other_languages_join_the_story_and_never_alert_again() -> No
     view = story_view(ctx.archive.db, first.story_id or 0)
     assert view is not None and view.languages == ("en", "zh", "ko")
     assert {"zh-news.example", "ko-news.example"} <= {name for name, _ in view.outlets}
+    atom = render_atom([FeedStory(view=view, updated=NOW)], "remon", NOW)
+    assert "languages: en, zh, ko" in atom and 'href="https://ko-news.example/article/20251009"' in atom
+    browse = next(ctx.archive.db.query("select languages, language_count, outlet_count from relevant_stories "
+                                       "where story = ?", [first.story_id]))
+    assert browse == row
 
 
 def test_story_title_is_in_the_users_language_when_an_article_is() -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -25,6 +28,9 @@ SHORT_WORD = 4  # Latin/Cyrillic patterns this short match whole words only ('ba
 # Devanagari, Thai).
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f]")
 _ARABIC_MARKS = re.compile(r"[\u064b-\u0652\u0670]")
+_SPACES = re.compile(r"\s+")
+_WORD_START = re.compile(r"(?<!\w)\w")
+_WORD_END = re.compile(r"(?:s|es)?(?!\w)")
 _YEAR = re.compile(r"(?<![\d.,])(?:19[89]\d|20[0-3]\d)(?![\d.,]\d)")
 _NUMERIC_DATES = (
     re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
@@ -32,10 +38,6 @@ _NUMERIC_DATES = (
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
     re.compile(r"\b(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})\.\s?(?P<year>(?:19|20)\d\d)\b"),
 )
-
-
-Words = tuple[tuple[str, "re.Pattern[str] | None"], ...]
-Vocabulary = tuple[tuple[str, Words], ...]
 
 
 _DAY_MONTH = (  # (day, month) written without a year, or with one: '10月9日', '10월 9일'
@@ -87,34 +89,54 @@ def _valid(year: str, month: int, day: str) -> list[str]:
         return []
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """Literals that say which key (an action kind, an entity id) a text names, indexed for one pass.
+
+    Word beginnings are looked up by the first two letters of each word of the text; strings of
+    scripts written without spaces (CJK-like) are searched only in texts that have such characters.
+    """
+
+    starts: dict[str, tuple[tuple[str, str, bool], ...]]  # two letters -> (literal, key, whole word only)
+    anywhere: tuple[tuple[str, str], ...]  # (literal, key)
+    keys: tuple[str, ...]  # in data order
+
+
+def vocabulary(entries: Iterable[tuple[str, Iterable[str]]]) -> Vocabulary:
+    """A Vocabulary from (key, words) pairs; words are folded like texts (`_plain`)."""
+    starts: dict[str, list[tuple[str, str, bool]]] = {}
+    anywhere: list[tuple[str, str]] = []
+    keys = []
+    for key, words in entries:
+        keys.append(key)
+        for literal in sorted({_plain(word) for word in words if word.strip()}):
+            if _CJK.search(literal) or not literal[:1].isalpha() or len(literal) < 2:
+                anywhere.append((literal, key))
+            else:
+                starts.setdefault(literal[:2], []).append((literal, key, len(literal) <= SHORT_WORD))
+    return Vocabulary({two: tuple(found) for two, found in starts.items()}, tuple(anywhere), tuple(keys))
+
+
+def counts(text: str, words: Vocabulary) -> Counter[str]:
+    """How often the text names each key: word beginnings (whole words, with 's'/'es', when short)."""
+    plain = _plain(text)
+    found: Counter[str] = Counter()
+    for match in _WORD_START.finditer(plain):
+        start = match.start()
+        for literal, key, whole in words.starts.get(plain[start:start + 2], ()):
+            if plain.startswith(literal, start) and (not whole or _WORD_END.match(plain, start + len(literal))):
+                found[key] += 1
+    if _CJK.search(plain):
+        for literal, key in words.anywhere:
+            found[key] += plain.count(literal)
+    return +found
+
+
 @lru_cache(maxsize=1)
 def action_patterns() -> Vocabulary:
     """The word beginnings of each action kind, from data/actions.toml (all languages together)."""
-    return tuple((kind, _compile({w for words in languages.values() for w in words}))
-                 for kind, languages in _read("actions.toml")["kind"].items())
-
-
-def _compile(words: set[str]) -> Words:
-    """Each word as (plain literal, boundary check): a fast substring search first, the regex only on a hit."""
-    return tuple((plain, _boundary(plain)) for plain in sorted({_plain(word) for word in words if word.strip()}))
-
-
-def _boundary(word: str) -> re.Pattern[str] | None:
-    """None for a CJK-like string (anywhere); a word beginning, or a whole short word, otherwise."""
-    if _CJK.search(word) or not word[:1].isalpha():
-        return None
-    escaped = re.escape(word)
-    if len(word) <= SHORT_WORD:
-        return re.compile(rf"(?<!\w){escaped}(?:s|es)?(?!\w)")
-    return re.compile(rf"(?<!\w){escaped}")
-
-
-def _count(plain: str, words: Words) -> int:
-    total = 0
-    for literal, boundary in words:
-        if literal in plain:
-            total += plain.count(literal) if boundary is None else len(boundary.findall(plain))
-    return total
+    return vocabulary((kind, [w for words in languages.values() for w in words])
+                      for kind, languages in _read("actions.toml")["kind"].items())
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +148,7 @@ def name_patterns() -> Vocabulary:
         names.setdefault(entity_id, set()).update(words)
     for entity_id, words in _country_names().items():
         names.setdefault(entity_id, set()).update(words)
-    return tuple((entity_id, _compile(words)) for entity_id, words in sorted(names.items()))
+    return vocabulary(sorted(names.items()))
 
 
 def _country_names() -> dict[str, set[str]]:
@@ -150,21 +172,20 @@ def _read(name: str) -> dict:
 
 
 def _plain(text: str) -> str:
-    """Lower case without Arabic vowel marks (written in some texts, not in others)."""
-    return _ARABIC_MARKS.sub("", text.lower())
+    """Lower case, single spaces, no Arabic vowel marks (written in some texts, not in others)."""
+    return _SPACES.sub(" ", _ARABIC_MARKS.sub("", text.lower()))
 
 
 def named_ids(text: str) -> list[str]:
     """Gazetteer ids (and 'mineral:' goods) named in the text in languages the gazetteer does not cover."""
-    plain = _plain(text)
-    return [entity_id for entity_id, words in name_patterns() for _ in range(_count(plain, words))]
+    return list(counts(text, name_patterns()).elements())
 
 
 def action_kinds(text: str) -> list[str]:
     """The action kinds the text names, most mentioned first (ties: vocabulary order)."""
-    plain = _plain(text)
-    counts = [(_count(plain, words), index, kind) for index, (kind, words) in enumerate(action_patterns())]
-    return [kind for count, _, kind in sorted(counts, key=lambda item: (-item[0], item[1])) if count]
+    words = action_patterns()
+    found = counts(text, words)
+    return sorted(found, key=lambda kind: (-found[kind], words.keys.index(kind)))
 
 
 def numeric_dates(text: str) -> list[str]:

@@ -37,6 +37,7 @@ MAIN_ANCHORS = 10  # the language-independent anchors compared without words: th
 # Anchors that name what or when, not who: without words, at least one must be shared (two reports of
 # one ministry's export controls share actor and action kind whatever the event; goods or dates differ).
 SPECIFIC_ANCHORS = ("element:", "mineral:", "company:", "deposit:", "date:", "fig:")
+ACTOR_ANCHORS = ("country:", "bloc:", "agency:")
 GENERAL_EXTRA = 1  # more shared anchors needed when none of them is specific
 
 
@@ -130,6 +131,7 @@ class StoryScore:
     common: float = 0.0
     common_count: int = 0
     specific: int = 0  # shared anchors that name goods, a company, a deposit, a date or a figure
+    agrees: bool = True  # the story names the article's main actor (country, bloc or agency)
 
     @property
     def total(self) -> float:
@@ -138,7 +140,7 @@ class StoryScore:
     def by_anchors(self, settings: DedupeConfig) -> bool:
         """Whether the language-independent anchors alone make it the same event."""
         needed = settings.min_shared_anchors + (0 if self.specific else GENERAL_EXTRA)
-        return self.common >= settings.anchor_threshold and self.common_count >= needed
+        return self.agrees and self.common >= settings.anchor_threshold and self.common_count >= needed
 
     def explain(self) -> str:
         names = ", ".join(dict.fromkeys(anchor.split(":", 1)[-1] for anchor in self.shared[:8])) or "none"
@@ -151,6 +153,13 @@ def _share(anchors: tuple[str, ...], known: set[str], idf: dict[str, float]) -> 
     total = sum(idf.get(anchor, 1.0) for anchor in anchors) or 1.0
     shared = tuple(anchor for anchor in anchors if anchor in known)
     return sum(idf.get(anchor, 1.0) for anchor in shared) / total, shared
+
+
+def same_actor(anchors: tuple[str, ...], story: set[str]) -> bool:
+    """Whether the story names the article's most-mentioned country, bloc or agency: a Japanese stockpile
+    and a US Defense Department grant may share elements and China, not their actor."""
+    actor = next((anchor for anchor in anchors if anchor.startswith(ACTOR_ANCHORS)), None)
+    return actor is None or actor in story
 
 
 def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float]) -> StoryScore:
@@ -167,7 +176,8 @@ def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float])
     return StoryScore(story=story, words=cosine(profile.terms, story.profile.terms), anchors=anchors,
                       shared=shared, days=days_apart(profile, story.profile), common=common,
                       common_count=len(common_shared),
-                      specific=sum(anchor.startswith(SPECIFIC_ANCHORS) for anchor in common_shared))
+                      specific=sum(anchor.startswith(SPECIFIC_ANCHORS) for anchor in common_shared),
+                      agrees=same_actor(profile.anchors, known))
 
 
 def copy_decision(print_: Fingerprint, copies: tuple[StoryCandidate, ...],

@@ -131,7 +131,7 @@ class StoryScore:
     common: float = 0.0
     common_count: int = 0
     specific: int = 0  # shared anchors that name goods, a company, a deposit, a date or a figure
-    agrees: bool = True  # the story names the article's main actor (country, bloc or agency)
+    agrees: bool = True  # one names the other's main actor (country, bloc or agency)
 
     @property
     def total(self) -> float:
@@ -155,11 +155,12 @@ def _share(anchors: tuple[str, ...], known: set[str], idf: dict[str, float]) -> 
     return sum(idf.get(anchor, 1.0) for anchor in shared) / total, shared
 
 
-def same_actor(anchors: tuple[str, ...], story: set[str]) -> bool:
-    """Whether the story names the article's most-mentioned country, bloc or agency: a Japanese stockpile
-    and a US Defense Department grant may share elements and China, not their actor."""
-    actor = next((anchor for anchor in anchors if anchor.startswith(ACTOR_ANCHORS)), None)
-    return actor is None or actor in story
+def same_actor(article: tuple[str, ...], story: tuple[str, ...]) -> bool:
+    """Whether one names the other's main actor (the most-mentioned country, bloc or agency): a Japanese
+    stockpile and a US Defense Department grant may share elements and China, not their actors."""
+    first = next((anchor for anchor in article if anchor.startswith(ACTOR_ANCHORS)), None)
+    second = next((anchor for anchor in story if anchor.startswith(ACTOR_ANCHORS)), None)
+    return first is None or second is None or first in story or second in article
 
 
 def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float]) -> StoryScore:
@@ -177,7 +178,7 @@ def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float])
                       shared=shared, days=days_apart(profile, story.profile), common=common,
                       common_count=len(common_shared),
                       specific=sum(anchor.startswith(SPECIFIC_ANCHORS) for anchor in common_shared),
-                      agrees=same_actor(profile.anchors, known))
+                      agrees=same_actor(profile.anchors, story.profile.anchors))
 
 
 def copy_decision(print_: Fingerprint, copies: tuple[StoryCandidate, ...],

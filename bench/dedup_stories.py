@@ -84,7 +84,8 @@ def _language(row: dict) -> str | None:
 
 def _event_day(event_date: str, shown: str, rng: random.Random) -> str:
     """The event's date (else the middle of the month or year shown), plus 0-2 days."""
-    base = event_date or (shown + "-15" if len(shown) == 7 else shown[:4] + "-07-01" if shown else "2025-07-01")
+    base = event_date or shown or "2025"
+    base = base + "-15" if len(base) == 7 else base[:4] + "-07-01" if len(base) < 10 else base
     return (date.fromisoformat(base[:10]) + timedelta(days=rng.randint(0, 2))).isoformat()
 
 

@@ -39,9 +39,9 @@ def _entry(feed: ET.Element, story: FeedStory) -> None:
     for name, url in view.outlets:
         ET.SubElement(entry, "link", {"rel": "alternate" if name == view.outlets[0][0] else "related",
                                       "href": url, "title": name})
-    languages = f" · languages: {', '.join(view.languages)}" if view.languages else ""
-    ET.SubElement(entry, "summary").text = (f"{story_date(view)} · score {view.score:.2f} · {reason_line(view)}"
-                                            f" · {len(view.outlets)} outlet(s){languages}")
+    languages = f" · {len(view.outlets)} outlet(s) · languages: {', '.join(view.languages)}" if view.languages else ""
+    summary = f"{story_date(view)} · score {view.score:.2f} · {reason_line(view)}"
+    ET.SubElement(entry, "summary").text = summary + languages
     ET.SubElement(entry, "content", {"type": "html"}).text = render_story(view).html
     for term in view.entities[:8]:
         ET.SubElement(entry, "category", {"term": term})

@@ -10,6 +10,11 @@ peak memory (and its growth per article), database bytes per article, and the pr
 detection. Each size runs in its own process so memory figures do not mix.
 
     .venv/bin/python bench/dedup.py [--sizes 1000 10000 100000]
+    .venv/bin/python bench/dedup.py --stories [--shuffles 3]   # story grouping on real reports
+
+With `--stories` it measures story grouping instead (bench/dedup_stories.py): alerts per
+policy event, join recall for rewrites, same-event and cross-language pairs (per language
+pair) and the false-merge rate, on bench/data/stories-heldout.jsonl and the dev sets' events.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dedup_stories import main as stories_main
 
 from monitor.config.load import DedupeConfig
 from monitor.flow import prepare_dedupe
@@ -166,7 +173,16 @@ def measure(size: int, queue: multiprocessing.Queue) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    sizes = parser.parse_args().sizes
+    parser.add_argument("--stories", action="store_true", help="measure story grouping on real reports")
+    parser.add_argument("--shuffles", type=int, default=3, help="shuffled orders besides date order")
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared",
+                        help="the shared folder beside the repo (dev sets in shared/eval)")
+    args = parser.parse_args()
+    if args.stories:
+        root = Path(__file__).resolve().parents[1]
+        stories_main(root / "bench" / "data", args.shared / "eval", args.shuffles)
+        return
+    sizes = args.sizes
     context = multiprocessing.get_context("spawn")
     print(f"{'articles':>9} {'copies':>7} {'ms/article':>10} {'last 1k':>8} {'peak MB':>8} {'KB/article':>10} "
           f"{'DB B/article':>12} {'precision':>9} {'recall':>7}")

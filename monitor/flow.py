@@ -67,6 +67,7 @@ def open_context(config: Config) -> FlowContext:
 
 def context_on(archive: Archive, config: Config) -> FlowContext:
     """The flow context on an archive already open (the LSH index brought in line with the settings)."""
+    archive = replace(archive, title_language=config.stories.language)
     prepare_dedupe(archive, config.dedupe)
     return FlowContext(archive=archive, watchlist=watchlist_for(config),
                        channels=configured_channels(config), dedupe=config.dedupe, version=remon_version())

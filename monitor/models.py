@@ -160,6 +160,9 @@ class DedupeDecision:
     similarity: float = 0.0
 
 
+WRITTEN_ANCHORS = ("name:", "n:")  # anchor prefixes that depend on the language of the text
+
+
 @dataclass(frozen=True)
 class StoryProfile:
     """What story assignment compares, for one article or a whole story: weighted words, anchors, dates."""
@@ -171,6 +174,11 @@ class StoryProfile:
     last_date: str | None = None  # latest known date (a story's range; equals `date` for an article)
     date_source: str | None = None  # 'published' or 'text' (a full date stated in the lead)
     outlet: str = ""  # who published it: host without www., or the file name of a local document
+    languages: tuple[str, ...] = ()  # the article's language (a story: every language it was reported in)
+
+    def common_anchors(self) -> tuple[str, ...]:
+        """The anchors that mean the same in every language: all but names and figures as written."""
+        return tuple(anchor for anchor in self.anchors if not anchor.startswith(WRITTEN_ANCHORS))
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,7 @@ class StoryView:
     outlets: tuple[tuple[str, str], ...]  # (source name, article URL)
     reasons: tuple[Reason, ...] = ()
     entities: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # every language the story was reported in, first report first
 
 
 @dataclass(frozen=True)

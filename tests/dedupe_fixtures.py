@@ -142,3 +142,24 @@ EXPECTED_DUPLICATES = {  # url -> (kind, url of the original)
     "https://daily-b.example/world/beijing-widens-rare-earth-curbs":
         ("duplicate", "https://wire.example/markets/china-rare-earths-export-controls"),
 }
+
+
+# Event A reported in other languages: a Chinese report, a Korean report and a Korean headline with its
+# one sentence (a news-search entry).
+CHINESE_A = """商务部对钬、铒、铥、铕、镱实施出口管制
+
+商务部10月9日发布公告，决定对钬、铒、铥、铕、镱等五种中重稀土相关物项实施出口管制，并自12月1日起施行。公告称，境外企业生产的稀土永磁材料中，原产于中国的稀土价值比例达到0.1%及以上的，出口前须获得商务部颁发的两用物项出口许可证件。用于军事用途的出口原则上不予许可。商务部新闻发言人表示，相关措施符合国际通行做法，旨在更好维护国家安全和利益，履行防扩散等国际义务。对于符合规定的民用出口申请，商务部将依法予以许可，并将为合规贸易提供便利。分析人士认为，此举将进一步加强中国对全球稀土供应链的管理。"""
+
+KOREAN_HEADLINE_A = """중국, 희토류 5종 수출 통제 확대
+
+중국 상무부는 9일 홀뮴, 에르븀, 툴륨, 유로퓸, 이테르븀 등 희토류 5종에 대한 수출 통제를 발표했다."""
+
+KOREAN_A = KOREAN_HEADLINE_A + """ 상무부는 12월 1일부터 이들 원소와 관련 장비, 기술을 수출하려면 허가를 받아야 한다고 밝혔다. 해외 기업이 \
+만든 자석에 중국산 희토류가 0.1% 이상 들어 있으면 제3국으로 수출할 때도 중국 정부의 승인이 필요하다. 군사용 수출은 원칙적으로 \
+허가하지 않는다. 이번 조치는 미중 정상회담을 앞두고 나왔다."""
+
+
+def foreign_pages() -> list[Page]:
+    """Event A in Chinese and Korean, fetched the day after the wire."""
+    return [page("https://zh-news.example/2025/10/09/xitu", CHINESE_A, "2025-10-09", "2025-10-10T06:00:00+00:00"),
+            page("https://ko-news.example/article/20251009", KOREAN_A, "2025-10-09", "2025-10-10T07:00:00+00:00")]

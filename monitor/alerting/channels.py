@@ -92,7 +92,6 @@ def all_secret_urls(config: Config) -> tuple[str, ...]:
 
 
 def render_options(config: Config) -> RenderOptions:
-    """The reader's language (`[stories] language`, when that section has it; else English) and the
-    archive's public address (`[serve] public_url`) for links to story pages."""
-    language = getattr(getattr(config, "stories", None), "language", None) or "en"
-    return RenderOptions(language=str(language), public_url=config.serve.public_url)
+    """The reader's language (`[stories] language`) and the archive's public address (`[serve] public_url`)
+    for links to story pages."""
+    return RenderOptions(language=config.stories.language, public_url=config.serve.public_url)

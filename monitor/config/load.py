@@ -28,6 +28,7 @@ from monitor.config.sections import (  # noqa: F401 - re-exported: the config's 
     ServeConfig,
     SourceConfig,
     StorageConfig,
+    StoriesConfig,
     WatchTerm,
     _Section,
 )
@@ -50,6 +51,7 @@ class Config(_Section):
     sources: tuple[SourceConfig, ...] = ()
     relevance: RelevanceConfig = RelevanceConfig()
     dedupe: DedupeConfig = DedupeConfig()
+    stories: StoriesConfig = StoriesConfig()
     alerts: AlertsConfig = AlertsConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     serve: ServeConfig = ServeConfig()

@@ -139,6 +139,19 @@ class DedupeConfig(_Section):
     story_threshold: float = Field(default=0.32, gt=0, le=1, description="score to join a story")
     num_perm: int = Field(default=128, ge=16, le=512, description="MinHash signature length")
     shingle_words: int = Field(default=3, ge=1, le=10, description="words per shingle for near copies")
+    anchor_threshold: float = Field(default=0.4, gt=0, le=1, description=(
+        "share of an article's language-independent anchors (entities, action kinds, dates, figures; "
+        "idf-weighted) a story must have for the article to join it without shared words"))
+    min_shared_anchors: int = Field(default=3, ge=1, le=20, description=(
+        "language-independent anchors an article must share with a story to join it without shared words "
+        "(one more when none of them names goods, a company, a deposit, a date or a figure)"))
+
+
+class StoriesConfig(_Section):
+    """How stories are shown (see docs/stories.md)."""
+
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$", description=(
+        "the language the user reads: a story's title is the best title of an article in it, else the best one"))
 
 
 Digest = Literal["off", "hourly", "daily"]

@@ -33,6 +33,12 @@ MINHASH_SCHEME = "affine32"  # 32-bit values: stored as 4 bytes each (archive.pa
 MINHASH_SEED = 1  # never change: stored signatures would stop matching new ones
 LSH_WEIGHTS = (0.1, 0.9)  # (false positive, false negative) weights for the band shape
 WORDS_WEIGHT = 0.7  # story score = 0.7 x word cosine + 0.3 x anchor share
+MAIN_ANCHORS = 10  # the language-independent anchors compared without words: the most mentioned
+# Anchors that name what or when, not who: without words, at least one must be shared (two reports of
+# one ministry's export controls share actor and action kind whatever the event; goods or dates differ).
+SPECIFIC_ANCHORS = ("element:", "mineral:", "company:", "deposit:", "date:", "fig:")
+ACTOR_ANCHORS = ("country:", "bloc:", "agency:")
+GENERAL_EXTRA = 1  # more shared anchors needed when none of them is specific
 
 
 def normalised_words(text: str) -> list[str]:
@@ -110,22 +116,51 @@ def estimated_jaccard(first: tuple[int, ...], second: tuple[int, ...]) -> float:
 
 @dataclass(frozen=True)
 class StoryScore:
-    """How well an article matches a story: word cosine and anchor share (0..1), and the dates."""
+    """How well an article matches a story: word cosine and anchor shares (0..1), and the dates.
+
+    `anchors` is the idf-weighted share of all the article's anchors the story has; `common` the
+    same over its language-independent anchors only (entities, action kinds, dates, figures), with
+    `common_count` of them shared: what decides when the texts share no language.
+    """
 
     story: StoryMatch
     words: float
     anchors: float
     shared: tuple[str, ...]
     days: int | None
+    common: float = 0.0
+    common_count: int = 0
+    specific: int = 0  # shared anchors that name goods, a company, a deposit, a date or a figure
+    agrees: bool = True  # one names the other's main actor (country, bloc or agency)
 
     @property
     def total(self) -> float:
         return WORDS_WEIGHT * self.words + (1 - WORDS_WEIGHT) * self.anchors
 
+    def by_anchors(self, settings: DedupeConfig) -> bool:
+        """Whether the language-independent anchors alone make it the same event."""
+        needed = settings.min_shared_anchors + (0 if self.specific else GENERAL_EXTRA)
+        return self.agrees and self.common >= settings.anchor_threshold and self.common_count >= needed
+
     def explain(self) -> str:
         names = ", ".join(dict.fromkeys(anchor.split(":", 1)[-1] for anchor in self.shared[:8])) or "none"
         when = "dates unknown" if self.days is None else f"{self.days} days apart"
-        return f"score {self.total:.2f} (words {self.words:.2f}, anchors {self.anchors:.2f}: {names}; {when})"
+        return (f"score {self.total:.2f} (words {self.words:.2f}, anchors {self.anchors:.2f}, "
+                f"language-independent {self.common:.2f} x{self.common_count}: {names}; {when})")
+
+
+def _share(anchors: tuple[str, ...], known: set[str], idf: dict[str, float]) -> tuple[float, tuple[str, ...]]:
+    total = sum(idf.get(anchor, 1.0) for anchor in anchors) or 1.0
+    shared = tuple(anchor for anchor in anchors if anchor in known)
+    return sum(idf.get(anchor, 1.0) for anchor in shared) / total, shared
+
+
+def same_actor(article: tuple[str, ...], story: tuple[str, ...]) -> bool:
+    """Whether one names the other's main actor (the most-mentioned country, bloc or agency): a Japanese
+    stockpile and a US Defense Department grant may share elements and China, not their actors."""
+    first = next((anchor for anchor in article if anchor.startswith(ACTOR_ANCHORS)), None)
+    second = next((anchor for anchor in story if anchor.startswith(ACTOR_ANCHORS)), None)
+    return first is None or second is None or first in story or second in article
 
 
 def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float]) -> StoryScore:
@@ -135,12 +170,15 @@ def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float])
     idf-weighted share of the article's anchors (names, figures, entities) the story has.
     """
     known = set(story.profile.anchors)
-    total = sum(idf.get(anchor, 1.0) for anchor in profile.anchors) or 1.0
-    shared = tuple(anchor for anchor in profile.anchors if anchor in known)
-    anchors = sum(idf.get(anchor, 1.0) for anchor in shared) / total
+    anchors, shared = _share(profile.anchors, known, idf)
+    main = profile.common_anchors()[:MAIN_ANCHORS]
+    common, common_shared = _share(main, known, idf)
     shared = tuple(sorted(shared, key=lambda anchor: -idf.get(anchor, 1.0)))
     return StoryScore(story=story, words=cosine(profile.terms, story.profile.terms), anchors=anchors,
-                      shared=shared, days=days_apart(profile, story.profile))
+                      shared=shared, days=days_apart(profile, story.profile), common=common,
+                      common_count=len(common_shared),
+                      specific=sum(anchor.startswith(SPECIFIC_ANCHORS) for anchor in common_shared),
+                      agrees=same_actor(profile.anchors, story.profile.anchors))
 
 
 def copy_decision(print_: Fingerprint, copies: tuple[StoryCandidate, ...],
@@ -164,13 +202,19 @@ def copy_decision(print_: Fingerprint, copies: tuple[StoryCandidate, ...],
 
 def story_decision(profile: StoryProfile, stories: tuple[StoryMatch, ...], idf: dict[str, float],
                    settings: DedupeConfig) -> DedupeDecision:
-    """Join the best-scoring story in the time window if it scores at least the threshold, else start one."""
+    """Join the best story in the time window that scores at least the threshold on words and anchors,
+    or, failing that, shares enough language-independent anchors; else start a story."""
     scores = sorted((score_story(profile, story, idf) for story in stories), key=lambda s: -s.total)
     in_window = [s for s in scores if s.days is None or s.days <= settings.story_window_days]
     best = in_window[0] if in_window else None
     if best is not None and best.total >= settings.story_threshold:
         return DedupeDecision(kind="joins-story", story_id=best.story.story_id, similarity=round(best.total, 3),
                               reason=f"same event as story {best.story.story_id}: {best.explain()}")
+    by_anchors = sorted((s for s in in_window if s.by_anchors(settings)), key=lambda s: (-s.common, -s.common_count))
+    if by_anchors:
+        found = by_anchors[0]
+        return DedupeDecision(kind="joins-story", story_id=found.story.story_id, similarity=round(found.common, 3),
+                              reason=f"same event as story {found.story.story_id} by its anchors: {found.explain()}")
     if best is not None:
         return DedupeDecision(kind="new-story", similarity=round(best.total, 3),
                               reason=f"new event: closest story {best.story.story_id} {best.explain()} "

@@ -18,6 +18,8 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from monitor.models import Analysis, Article, StoryProfile
+from monitor.stages.anchors import action_kinds, event_dates, figure_anchor, named_ids, numeric_dates, years
+from monitor.stages.relevance import detect_language
 
 MAX_TERMS = 150  # per article; a story keeps twice as many
 MAX_STORY_TERMS = 300
@@ -25,7 +27,9 @@ MAX_ANCHORS = 40
 MAX_STORY_ANCHORS = 120
 STEM_CHARS = 6  # crude stemming: 'ordered'/'orders' -> 'ordere'/'orders'... prefix 6 keeps most families
 LEAD_WORDS = 60
-GENERIC_ENTITY_KINDS = frozenset({"element", "ree-term"})  # every article in the archive has them
+GENERIC_ENTITY_KINDS = frozenset({"ree-term"})  # every article in the archive has them
+MAX_ACTIONS = 3  # the action kinds a report names most
+MAX_YEARS = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -90,18 +94,34 @@ def figures(text: str) -> list[str]:
 
 
 def anchors(article: Article, analysis: Analysis) -> tuple[str, ...]:
-    """Entity ids, figures and names that pin down an event; most frequent first, at most MAX_ANCHORS."""
+    """Language-independent anchors first (entity ids, action kinds, stated dates, years, figures as value
+    and unit), then names and figures as written; most frequent first within each, at most MAX_ANCHORS."""
+    text = f"{article.title}\n{article.text}"
     found: Counter[str] = Counter()
     for entity in analysis.entities:
         if entity.kind not in GENERIC_ENTITY_KINDS:
             found[entity.entity_id] += entity.mentions
-    for figure in analysis.figures:
-        found[f"{figure.kind}:{figure.value:.0f}" if figure.value >= 1000 else f"{figure.kind}:{figure.value:g}"] += 1
-    text = f"{article.title}\n{article.text}"
+    recognised = set(found)
+    found.update(entity_id for entity_id in named_ids(text) if entity_id not in recognised)  # names it misses
+    found.update(f"act:{kind}" for kind in action_kinds(text)[:MAX_ACTIONS])
+    reference = (article.published or article.fetched_at)[:10]
+    found.update(f"date:{day}" for day in event_dates(text, reference))
+    found.update(f"year:{year}" for year, _ in Counter(years(text)).most_common(MAX_YEARS))
+    found.update(list(dict.fromkeys(figure_anchor(figure) for figure in analysis.figures)))
+    written: Counter[str] = Counter()
     known = {entity.name.lower() for entity in analysis.entities}
-    found.update(f"name:{name}" for name in names(text) if name not in known)
-    found.update(f"n:{figure}" for figure in figures(text))
-    return tuple(anchor for anchor, _ in found.most_common(MAX_ANCHORS))
+    written.update(f"name:{name}" for name in names(text) if name not in known)
+    written.update(f"n:{figure}" for figure in figures(text))
+    ranked = [anchor for anchor, _ in found.most_common()] + [anchor for anchor, _ in written.most_common()]
+    return tuple(ranked[:MAX_ANCHORS])
+
+
+def written_dates(text: str) -> list[str]:
+    """Full dates written with English month names ('9 October 2025', 'Oct. 9, 2025')."""
+    found: list[str] = []
+    for pattern in _FULL_DATES[:2]:
+        found.extend(day for day in map(_iso, pattern.finditer(text)) if day)
+    return found
 
 
 def lead_text(article: Article) -> str:
@@ -112,11 +132,10 @@ def lead_text(article: Article) -> str:
 def stated_date(article: Article) -> str | None:
     """A full date (day, month, year) stated in the lead, not after the fetch: the event's date."""
     fetched = article.fetched_at[:10]
-    for pattern in _FULL_DATES:
-        for match in pattern.finditer(lead_text(article) + " " + " ".join(article.text.split()[LEAD_WORDS:120])):
-            found = _iso(match)
-            if found and found <= fetched:
-                return found
+    lead = lead_text(article) + " " + " ".join(article.text.split()[LEAD_WORDS:120])
+    for found in written_dates(lead) + numeric_dates(lead[:1500]):
+        if found <= fetched:
+            return found
     return None
 
 
@@ -142,10 +161,11 @@ def article_profile(article: Article, analysis: Analysis) -> StoryProfile:
     """The profile of one article: its word stems, lead stems, anchors, event date and outlet."""
     event_date, source = (article.published[:10], "published") if article.published else (stated_date(article), "text")
     lead = tuple(dict.fromkeys(word_stems(lead_text(article))))
+    language = detect_language(article.title, article.text, article.language)
     return StoryProfile(
         terms=weighted_terms(word_stems(f"{article.title}\n{article.text}")), lead=lead,
         anchors=anchors(article, analysis), date=event_date, last_date=event_date,
-        date_source=source if event_date else None, outlet=outlet_of(article.url),
+        date_source=source if event_date else None, outlet=outlet_of(article.url), languages=(language,),
     )
 
 
@@ -202,4 +222,5 @@ def merge_profiles(story: StoryProfile, article: StoryProfile) -> StoryProfile:
         anchors=tuple(dict.fromkeys(story.anchors + article.anchors))[:MAX_STORY_ANCHORS],
         date=min(dates) if dates else None, last_date=max(dates) if dates else None,
         date_source=story.date_source or article.date_source, outlet=story.outlet or article.outlet,
+        languages=tuple(dict.fromkeys(story.languages + article.languages)),
     )

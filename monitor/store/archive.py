@@ -44,6 +44,7 @@ class Archive:
 
     db: Database
     path: str
+    title_language: str = "en"  # [stories] language: stories are titled in it when an article is
 
     def close(self) -> None:
         self.db.conn.close()
@@ -141,7 +142,8 @@ def _save(archive: Archive, page: Page, article: Article, analysis: Analysis, fi
         _save_entities(archive.db, article_id, analysis)
         _save_figures(archive.db, article_id, analysis)
         _save_bands(archive.db, article_id, fingerprint)
-        story = stories.attach(archive.db, article_id, article, decision, now, *profiles)
+        story = stories.attach(archive.db, article_id, article, decision, now, *profiles,
+                               title_language=archive.title_language)
         queued = 0
         if story.relevant and decision.kind in ("new-story", "joins-story"):
             queued = outbox.queue_story_alerts(archive.db, story.id, story.score, channels, now)

@@ -62,25 +62,32 @@ def _day_ranges(profile: StoryProfile, fetched_day: str, window_days: int) -> li
 
 def find_stories(db: Database, profile: StoryProfile, fetched_day: str,
                  window_days: int) -> tuple[StoryMatch, ...]:
-    """Stories that share at least two anchors or lead stems with the article, dated within the window."""
-    keys = list(dict.fromkeys(profile.anchors + profile.lead))
-    if not keys:
-        return ()
-    marks = ",".join("?" * len(keys))
+    """Stories dated within the window that share at least two anchors or lead stems with the article:
+    those sharing the most of either, and those sharing the most language-independent anchors (a report
+    in another language shares no lead stems, and would lose to stories in the article's own language)."""
     ranges = _day_ranges(profile, fetched_day, window_days)
-    when = " or ".join("day between ? and ?" for _ in ranges)
-    rows = db.query(
-        f"""select story_id, count(distinct key) as shared from story_keys
-            where key in ({marks}) and ({when}) group by story_id having shared >= ?
-            order by shared desc, story_id desc limit ?""",
-        [*keys, *(d for pair in ranges for d in pair), MIN_SHARED_KEYS, MAX_STORIES])
-    ids = [row["story_id"] for row in rows]
+    keys = list(dict.fromkeys(profile.anchors + profile.lead))
+    common = list(profile.common_anchors())
+    ids = list(dict.fromkeys(_sharing(db, keys, ranges) + _sharing(db, common, ranges)))
     if not ids:
         return ()
     stories = db.query(f"select id, title, profile, article_count from stories where id in "
                        f"({','.join('?' * len(ids))}) order by id", ids)
     return tuple(StoryMatch(story_id=row["id"], title=row["title"], profile=profile_from_json(row["profile"]),
                             articles=row["article_count"]) for row in stories)
+
+
+def _sharing(db: Database, keys: list[str], ranges: list[tuple[str, str]]) -> list[int]:
+    """Stories sharing the most of `keys` (at least MIN_SHARED_KEYS) on days in `ranges`."""
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    when = " or ".join("day between ? and ?" for _ in ranges)
+    return [row["story_id"] for row in db.query(
+        f"""select story_id, count(distinct key) as shared from story_keys
+            where key in ({marks}) and ({when}) group by story_id having shared >= ?
+            order by shared desc, story_id desc limit ?""",
+        [*keys, *(d for pair in ranges for d in pair), MIN_SHARED_KEYS, MAX_STORIES])]
 
 
 def term_idf(db: Database, profile: StoryProfile) -> dict[str, float]:

@@ -288,6 +288,18 @@ def m_issue11_run_reasons(db: Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN reasons TEXT")
 
 
+@migrations()
+def m_issue14_story_languages(db: Database) -> None:
+    """Every language a story was reported in (JSON list, first report first) and how many."""
+    db.execute("ALTER TABLE stories ADD COLUMN languages TEXT")
+    db.execute("ALTER TABLE stories ADD COLUMN language_count INTEGER NOT NULL DEFAULT 0")
+    from monitor.store.browse_views import RELEVANT_STORIES
+
+    db.execute("DROP VIEW IF EXISTS relevant_stories")
+    db.execute(RELEVANT_STORIES.replace("s.outlets, s.outlet_count,",
+                                        "s.outlets, s.outlet_count, s.languages, s.language_count,"))
+
+
 def apply_migrations(db: Database) -> None:
     """Bring a database up to the current schema; safe to call on every start."""
     migrations.apply(db)

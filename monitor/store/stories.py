@@ -46,11 +46,13 @@ def profile_from_json(text: str | None) -> StoryProfile:
     raw = json.loads(text)
     return StoryProfile(terms=tuple((t, float(w)) for t, w in raw["terms"]), lead=tuple(raw["lead"]),
                         anchors=tuple(raw["anchors"]), date=raw["date"], last_date=raw["last_date"],
-                        date_source=raw["date_source"], outlet=raw["outlet"])
+                        date_source=raw["date_source"], outlet=raw["outlet"],
+                        languages=tuple(raw.get("languages", ())))
 
 
 def attach(db: Database, article_id: int, article: Article, decision: DedupeDecision, now: str,
-           profile: StoryProfile | None = None, story_profile: StoryProfile | None = None) -> StoryState:
+           profile: StoryProfile | None = None, story_profile: StoryProfile | None = None,
+           title_language: str = "en") -> StoryState:
     """Put the article in its story (a new one for a new event) and refresh the story's summary.
 
     `profile` is the article's own; `story_profile` the story's after the article joined
@@ -64,13 +66,14 @@ def attach(db: Database, article_id: int, article: Article, decision: DedupeDeci
         created = True
     else:
         story_id, created = decision.story_id, False
-    db.execute("update articles set story_id = ?, outlet = ? where id = ?",
-               [story_id, profile.outlet if profile else None, article_id])
+    language = profile.languages[0] if profile and profile.languages else None
+    db.execute("update articles set story_id = ?, outlet = ?, language = coalesce(language, ?) where id = ?",
+               [story_id, profile.outlet if profile else None, language, article_id])
     if story_profile is not None:
         db.execute("update stories set profile = ? where id = ?", [profile_json(story_profile), story_id])
     if profile is not None and decision.duplicate_of is None:
         index_article(db, story_id, profile, article.fetched_at[:10])
-    state = refresh(db, story_id, now)
+    state = refresh(db, story_id, now, title_language)
     return StoryState(id=story_id, created=created, relevant=state.relevant, score=state.score)
 
 
@@ -84,8 +87,8 @@ def index_article(db: Database, story_id: int, profile: StoryProfile, fetched_da
                         [(DOCUMENTS,), *((term,) for term, _ in profile.terms), *((a,) for a in profile.anchors)])
 
 
-def refresh(db: Database, story_id: int, now: str | None = None) -> StoryState:
-    """Recompute a story's counts, outlets, entities, title, score and relevance from its articles."""
+def refresh(db: Database, story_id: int, now: str | None = None, title_language: str = "en") -> StoryState:
+    """Recompute a story's counts, outlets, languages, entities, title, score and relevance from its articles."""
     summary = next(db.query(
         """select count(*) as articles, count(distinct coalesce(outlet, source)) as outlets, max(score) as score,
                   max(relevant) as relevant, min(published) as published
@@ -93,6 +96,9 @@ def refresh(db: Database, story_id: int, now: str | None = None) -> StoryState:
     outlets = [row["name"] for row in db.query(
         """select coalesce(outlet, source) as name, min(id) as first from articles where story_id = ?
            group by name order by first""", [story_id])]
+    languages = [row["language"] for row in db.query(
+        """select language, min(id) as first from articles where story_id = ? and coalesce(language, '') != ''
+           group by language order by first""", [story_id])]
     entities = [row["name"] for row in db.query(
         """select e.name, sum(ae.mentions) as total from article_entities ae
            join entities e on e.id = ae.entity_id join articles a on a.id = ae.article_id
@@ -101,8 +107,9 @@ def refresh(db: Database, story_id: int, now: str | None = None) -> StoryState:
     changes = {
         "article_count": summary["articles"], "outlet_count": summary["outlets"],
         "outlets": json.dumps(outlets, ensure_ascii=False), "entities": json.dumps(entities, ensure_ascii=False),
+        "languages": json.dumps(languages), "language_count": len(languages),
         "score": summary["score"] or 0.0, "relevant": summary["relevant"] or 0,
-        "published": summary["published"], **_representative(db, story_id),
+        "published": summary["published"], **_representative(db, story_id, title_language),
     }
     if now:
         changes["last_seen"] = now
@@ -111,11 +118,14 @@ def refresh(db: Database, story_id: int, now: str | None = None) -> StoryState:
                       score=float(summary["score"] or 0.0))
 
 
-def _representative(db: Database, story_id: int) -> dict[str, object]:
-    """Title and id of the story's best original article: highest score, earliest on ties."""
+def _representative(db: Database, story_id: int, language: str = "en") -> dict[str, object]:
+    """Title and id of the story's best original article with a title, in the user's `language` if one is:
+    highest score, earliest on ties."""
     rows = list(db.query(
         """select id, title from articles where story_id = ?
-           order by duplicate_of is not null, score desc, id limit 1""", [story_id]))
+           order by coalesce(title, '') = '', lower(coalesce(language, '')) != ? and
+                    lower(coalesce(language, '')) not like ?, duplicate_of is not null, score desc, id limit 1""",
+        [story_id, language, f"{language}-%"]))
     return {"title": rows[0]["title"], "representative_article_id": rows[0]["id"]} if rows else {}
 
 
@@ -136,4 +146,5 @@ def story_view(db: Database, story_id: int) -> StoryView | None:
     return StoryView(id=story_id, title=story["title"], published=story["published"],
                      first_seen=story["first_seen"], score=float(story["score"]),
                      outlets=tuple(outlets.items()), reasons=reasons,
-                     entities=tuple(json.loads(story["entities"] or "[]")))
+                     entities=tuple(json.loads(story["entities"] or "[]")),
+                     languages=tuple(json.loads(story.get("languages") or "[]")))

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from dedupe_fixtures import EXPECTED_DUPLICATES, EXPECTED_STORIES, WIRE_A, families
-from hypothesis import given
+from dedupe_fixtures import (
+    EXPECTED_DUPLICATES,
+    EXPECTED_STORIES,
+    KOREAN_HEADLINE_A,
+    WIRE_A,
+    families,
+    foreign_pages,
+)
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monitor.alerting.atom import render_atom
 from monitor.config.load import DedupeConfig, parse_config
 from monitor.flow import FlowContext, prepare_dedupe, process_page
 from monitor.models import Article, Channel, Stored
 from monitor.sources.seeds import seed_pages
-from monitor.stages.dedupe import band_keys, estimated_jaccard, fingerprint, lsh_shape, shingles
+from monitor.stages.analyse import analyse
+from monitor.stages.dedupe import band_keys, decide, estimated_jaccard, fingerprint, lsh_shape, shingles
+from monitor.stages.profile import article_profile, weighted
 from monitor.stages.watchlist import build_watchlist
 from monitor.store import open_archive
+from monitor.store.candidates import find_candidates, term_idf
+from monitor.store.feed import FeedStory
 from monitor.store.lsh import stored_settings
 from monitor.store.stories import story_view
 
@@ -22,9 +35,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 NOW = "2026-01-02T03:04:05+00:00"
 
 
-def context(**dedupe: object) -> FlowContext:
-    config = parse_config({"dedupe": dedupe})
-    archive = open_archive(":memory:")
+def context(title_language: str = "en", **dedupe: object) -> FlowContext:
+    config = parse_config({"dedupe": dedupe, "stories": {"language": title_language}})
+    archive = replace(open_archive(":memory:"), title_language=config.stories.language)
     prepare_dedupe(archive, config.dedupe)
     return FlowContext(archive=archive, watchlist=build_watchlist(config.relevance),
                        channels=(Channel(name="console"),), dedupe=config.dedupe)
@@ -187,3 +200,69 @@ def test_the_alert_view_lists_every_outlet_once_originals_first() -> None:
     assert first is not None and {name for name, _ in first.outlets} == {
         "wire.example", "news-a.example", "herald.example", "daily-b.example", "metals-c.example", "policy-d.example"}
     assert {name for name, _ in first.outlets[3:]} == {"news-a.example", "herald.example", "daily-b.example"}
+
+
+def test_reports_in_other_languages_join_the_story_and_never_alert_again() -> None:
+    ctx = context()
+    first = _outcomes(ctx)[families()[0].url]
+    for page in foreign_pages():
+        outcome = process_page(page, ctx, page.fetched_at)
+        assert isinstance(outcome, Stored)
+        assert (outcome.story_id, outcome.new_story, outcome.alerts_queued) == (first.story_id, False, 0)
+    row = next(ctx.archive.db.query("select languages, language_count, outlet_count from stories where id = ?",
+                                    [first.story_id]))
+    assert row == {"languages": '["en", "zh", "ko"]', "language_count": 3, "outlet_count": 8}
+    view = story_view(ctx.archive.db, first.story_id or 0)
+    assert view is not None and view.languages == ("en", "zh", "ko")
+    assert {"zh-news.example", "ko-news.example"} <= {name for name, _ in view.outlets}
+    atom = render_atom([FeedStory(view=view, updated=NOW)], "remon", NOW)
+    assert "languages: en, zh, ko" in atom and 'href="https://ko-news.example/article/20251009"' in atom
+    browse = next(ctx.archive.db.query("select languages, language_count, outlet_count from relevant_stories "
+                                       "where story = ?", [first.story_id]))
+    assert browse == row
+
+
+def test_story_title_is_in_the_users_language_when_an_article_is() -> None:
+    ctx = context(title_language="zh")
+    first = _outcomes(ctx)[families()[0].url]
+    for page in foreign_pages():
+        process_page(page, ctx, page.fetched_at)
+    titles = [row["title"] for row in ctx.archive.db.query("select title from stories order by id")]
+    assert titles[0] == foreign_pages()[0].hints.title
+    assert titles[1] == families()[6].hints.title  # no Chinese article: the best one
+    assert first.story_id == 1
+
+
+EVENT = [families()[i] for i in (0, 4, 5, 6, 7)] + foreign_pages()
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.permutations(range(len(EVENT))))
+def test_one_alert_per_story_and_channel_in_any_order(order: list[int]) -> None:
+    ctx = context()
+    outcomes, alerted = {}, set()
+    for index in order:
+        outcome = process_page(EVENT[index], ctx, EVENT[index].fetched_at)
+        assert isinstance(outcome, Stored)
+        outcomes[EVENT[index].url] = outcome
+        assert outcome.alerts_queued == (0 if outcome.story_id in alerted or not outcome.relevant else 1)
+        alerted.update({outcome.story_id} if outcome.alerts_queued else set())
+    alerts = [row["story_id"] for row in ctx.archive.db.query("select story_id from alerts where channel = 'console'")]
+    stories = {o.story_id for o in outcomes.values()}
+    assert sorted(alerts) == sorted(stories)
+    event_a = {outcomes[page.url].story_id for page in EVENT if page not in (families()[6], families()[7])}
+    assert len(event_a) == 1 and len(stories) == 2
+
+
+def test_a_headline_only_item_in_another_language_joins_its_story_by_anchors() -> None:
+    ctx = context()
+    story = _outcomes(ctx)[families()[0].url].story_id
+    title, _, text = KOREAN_HEADLINE_A.partition("\n\n")
+    item = Article(url="https://search.example/ko/1", canonical_url="https://search.example/ko/1", source="s",
+                   fetched_at="2025-10-10T08:00:00+00:00", title=title, text=text, language="ko")
+    profile = article_profile(item, analyse(item, ctx.watchlist))
+    candidates = find_candidates(ctx.archive, fingerprint(item), profile, item.fetched_at, 10)
+    idf = term_idf(ctx.archive.db, profile)
+    decision = decide(weighted(profile, idf), fingerprint(item), candidates, idf, ctx.dedupe)
+    assert (decision.kind, decision.story_id) == ("joins-story", story)
+    assert "by its anchors" in decision.reason and "export-control" in decision.reason

@@ -54,7 +54,8 @@ def _entry(feed: ET.Element, story: FeedStory, content: str | None) -> None:
         ET.SubElement(entry, "link", {"rel": "alternate" if name == view.outlets[0][0] else "related",
                                       "href": url, "title": name})
     languages = f" · {len(view.outlets)} outlet(s) · languages: {', '.join(view.languages)}" if view.languages else ""
-    ET.SubElement(entry, "summary").text = f"{story_date(view)} · score {view.score:.2f} · {reason_line(view)}" + languages
+    summary = f"{story_date(view)} · score {view.score:.2f} · {reason_line(view)}"
+    ET.SubElement(entry, "summary").text = summary + languages
     if content:
         ET.SubElement(entry, "content", {"type": "html"}).text = content
     for term in view.entities[:8]:

@@ -152,13 +152,18 @@ def test_hostile_listings_and_seeds_read_no_local_file_reach_no_internal_host_an
 
     runs = {r["source"]: r for r in rows(db, "select * from runs")}
     reasons = {name: json.loads(run["reasons"] or "{}") for name, run in runs.items()}
-    assert runs["map"]["status"] == "ok" and runs["map"]["errors"] >= 8
-    assert {"refused/scheme", "refused/loopback", "refused/metadata", "refused/redirect-loop"} <= set(reasons["map"])
+    # a URL both the sitemap and the feed list (the metadata address, the internal page) is requested, and
+    # refused, once per cycle by whichever source reaches it first; the sitemap's own hostile entries are its own
+    assert runs["map"]["status"] == "ok" and runs["map"]["errors"] >= 7
+    assert {"refused/scheme", "refused/loopback", "refused/redirect-loop"} <= set(reasons["map"])
     assert reasons["map"]["refused/scheme"] >= 5  # file x2, data, ftp, 302 -> file
-    assert reasons["map"]["refused/loopback"] >= 2  # direct and through a 302
+    assert reasons["map"]["refused/loopback"] >= 1  # through a 302 (the direct link may be the feed's)
+    assert reasons["map"]["refused/loopback"] + reasons["feed"]["refused/loopback"] == 3  # direct, 302, IPv4-mapped
     assert reasons["map"]["max-redirects"] == 1 and reasons["map"]["oversized"] == 1
     assert reasons["bomb"] == {"oversized": 1}  # 10 KB of gzip, 10 MB inflated: cut at max_page_bytes, counted
-    assert reasons["feed"] == {"refused/metadata": 1, "refused/loopback": 2}  # feeds drop file:/data: links at parse
+    # feeds drop file:/data: links at parse; the feed's own IPv4-mapped internal link is surely its own
+    assert set(reasons["feed"]) <= {"refused/metadata", "refused/loopback"} and reasons["feed"]["refused/loopback"] >= 1
+    assert reasons["feed"].get("refused/metadata", 0) + reasons["map"].get("refused/metadata", 0) == 1
     assert reasons["loop"] == {"listing-loop": 1} and runs["loop"]["errors"] == 1
     assert "listing-unparsable" in reasons["empty"] and runs["empty"]["errors"] == 1
     assert "listing loop" in runs["loop"]["error"]

@@ -33,6 +33,7 @@ _LANGUAGE_SAMPLE = 800  # characters of text given to py3langid: plenty for a gu
 _REE_SIGNALS = ("ree", "critical")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 _SENTENCE_END = re.compile(r"[.!?;\n。！？；]+")
+PEN = 0.3
 _TITLE_POS = -10**9  # title hits are near everything and far from body positions
 
 
@@ -120,15 +121,17 @@ def _weak_need_actor(hits: list[tuple[int, Hit]], scoring: Scoring) -> list[tupl
     return [(pos, h) for pos, h in hits if h.signal != "policy" or h.weight >= scoring.weak_policy]
 
 
-def _clauses(hits: list[tuple[int, Hit]], text: str) -> list[Reason]:
+def _clauses(hits: list[tuple[int, Hit]], text: str, scoring: Scoring) -> list[Reason]:
     """One reason for the sentences that name rare earths and a state act together (title and first sentence: one).
 
     "The ministry imposed export controls on rare earths" says it in one sentence; an explainer or a company
     story spreads the same words over different sentences (measured: docs/relevance.md). Its weight is the
-    sum, over those sentences, of the heaviest policy term in each.
+    sum, over those sentences, of the heaviest policy term in each. A sentence with a strong penalty term
+    (share prices, researchers) is about markets or science and does not count.
     """
     ends = [m.start() for m in _SENTENCE_END.finditer(text)]
     has_ree: set[int] = set()
+    has_penalty: set[int] = set()
     policy: dict[int, float] = defaultdict(float)
     for pos, hit in hits:
         sentence = 0 if pos == _TITLE_POS else bisect.bisect_right(ends, pos)
@@ -136,7 +139,10 @@ def _clauses(hits: list[tuple[int, Hit]], text: str) -> list[Reason]:
             has_ree.add(sentence)
         elif hit.signal == "policy":
             policy[sentence] = max(policy[sentence], hit.weight)
-    both = [weight for sentence, weight in policy.items() if sentence in has_ree and weight > 0]
+        elif hit.signal == "penalty" and hit.weight >= scoring.penalty_sentence:
+            has_penalty.add(sentence)
+    both = [weight for sentence, weight in policy.items() if sentence in has_ree and weight > 0
+            and sentence not in has_penalty]
     return [Reason(term="rare earths and a state act in one sentence", kind="clause", where="body",
                    weight=round(sum(both), 3), count=len(both))] if both else []
 
@@ -169,8 +175,8 @@ def score_relevance(title: str, text: str, matches: tuple[tuple[Match, ...], tup
     title_has_ree = any(h.signal in _REE_SIGNALS for _, h in hits)
     hits += sorted(_hits(matches[1], None, lead, watchlist, languages), key=lambda pair: pair[0])
     hits = _weak_need_actor(hits, watchlist.scoring)
-    reasons = sorted(_aggregate(_mark_far(hits, title_has_ree), watchlist.scoring) + _clauses(hits, text),
-                     key=lambda r: (-abs(r.weight), r.term, r.where))
+    reasons = _aggregate(_mark_far(hits, title_has_ree), watchlist.scoring) + _clauses(hits, text, watchlist.scoring)
+    reasons.sort(key=lambda r: (-abs(r.weight), r.term, r.where))
     excluded = _exclusions(title, text, watchlist)
     code = lang.split("-")[0].lower()
     if excluded:

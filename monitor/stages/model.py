@@ -1,7 +1,8 @@
 """The calibrated relevance model: a small logistic function over evidence features, weights as data.
 
-Every feature is a plain function of the stored reasons (how much rare-earth, policy, actor, penalty and
-other-mineral evidence, and whether the title carries it), so a score can be retraced from its reasons.
+Every feature is a plain function of the stored reasons (how much rare-earth, penalty and other-mineral
+evidence, how many sentences name rare earths and a state act together, and whether the title carries
+them), so a score can be retraced from its reasons.
 The weights are fitted on the development sets by `bench/relevance.py --fit` and live in
 data/relevance-model.toml; the intercept is shifted so that the chosen threshold is 0.5.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from monitor.models import Reason
 from monitor.stages.entities import read_data
 
-FEATURES = ("ree", "ree_x_policy", "penalty", "other_share", "title_ree", "title_both")
+FEATURES = ("ree", "ree_x_clause", "penalty", "other_share", "title_ree", "title_both")
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,9 @@ class Model:
     intercept: float = -4.0
     weights: tuple[float, ...] = (1.0, 6.0, -3.0, -1.5, 0.5, 1.0)
     ree_scale: float = 3.0
-    policy_scale: float = 3.0
+    clause_scale: float = 1.0  # sentences naming rare earths and a state act giving 63% of that signal
     penalty_scale: float = 4.0
     critical_alone_cap: float = 1.2
-    actor_cap: float = 1.5
     full_length: float = 1500.0  # characters from which evidence scales are full
     shortest: float = 0.4  # the smallest scale factor, for the shortest items
 
@@ -56,12 +56,11 @@ def features(reasons: Iterable[Reason], model: Model, chars: int = 1500) -> tupl
         if reason.where == "title" and reason.weight > 0:
             title.add("ree" if reason.kind in ("ree", "critical") else reason.kind)
     ree = raw["ree"] + (raw["critical"] if raw["ree"] > 0 else min(raw["critical"], model.critical_alone_cap))
-    policy = raw["policy"] + min(raw["actor"], model.actor_cap)
-    r, p = _saturate(ree, model.ree_scale * short), _saturate(policy, model.policy_scale * short)
+    r, c = _saturate(ree, model.ree_scale * short), _saturate(raw["clause"], model.clause_scale)
     if raw["other"] > ree > 0:  # about other minerals, rare earths in passing: the rare-earth signal thins
         r *= math.sqrt(ree / raw["other"])
     other_share = raw["other"] / (raw["other"] + ree) if raw["other"] > 0 else 0.0
-    return (r, r * p, max(raw["penalty"], 0.0) / model.penalty_scale,  # penalties do not saturate
+    return (r, r * c, max(raw["penalty"], 0.0) / model.penalty_scale,  # penalties do not saturate
             other_share, float("ree" in title), float({"ree", "policy"} <= title))
 
 

@@ -32,6 +32,8 @@ LEAD_MIN, LEAD_MAX = 300, 1200
 _LANGUAGE_SAMPLE = 800  # characters of text given to py3langid: plenty for a guess, cheap
 _REE_SIGNALS = ("ree", "critical")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
+_SENTENCE_END = re.compile(r"[.!?;\n。！？；]+")
+PEN = 0.3
 _TITLE_POS = -10**9  # title hits are near everything and far from body positions
 
 
@@ -109,6 +111,42 @@ def _mark_far(hits: list[tuple[int, Hit]], title_has_ree: bool) -> list[Hit]:
     return marked
 
 
+def _weak_need_actor(hits: list[tuple[int, Hit]], scoring: Scoring) -> list[tuple[int, Hit]]:
+    """Weak policy words ("strategy", "exports", "signed") are a state act only when a state actor is present.
+
+    Companies and explainers use them too; without a government, ministry or agency in the text they are dropped.
+    """
+    if any(h.signal == "actor" and h.weight >= scoring.state_actor for _, h in hits):
+        return hits
+    return [(pos, h) for pos, h in hits if h.signal != "policy" or h.weight >= scoring.weak_policy]
+
+
+def _clauses(hits: list[tuple[int, Hit]], text: str, scoring: Scoring) -> list[Reason]:
+    """One reason for the sentences that name rare earths and a state act together (title and first sentence: one).
+
+    "The ministry imposed export controls on rare earths" says it in one sentence; an explainer or a company
+    story spreads the same words over different sentences (measured: docs/relevance.md). Its weight is the
+    sum, over those sentences, of the heaviest policy term in each. A sentence with a strong penalty term
+    (share prices, researchers) is about markets or science and does not count.
+    """
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    has_ree: set[int] = set()
+    has_penalty: set[int] = set()
+    policy: dict[int, float] = defaultdict(float)
+    for pos, hit in hits:
+        sentence = 0 if pos == _TITLE_POS else bisect.bisect_right(ends, pos)
+        if hit.signal in _REE_SIGNALS and hit.weight > 0:
+            has_ree.add(sentence)
+        elif hit.signal == "policy":
+            policy[sentence] = max(policy[sentence], hit.weight)
+        elif hit.signal == "penalty" and hit.weight >= scoring.penalty_sentence:
+            has_penalty.add(sentence)
+    both = [weight for sentence, weight in policy.items() if sentence in has_ree and weight > 0
+            and sentence not in has_penalty]
+    return [Reason(term="rare earths and a state act in one sentence", kind="clause", where="body",
+                   weight=round(sum(both), 3), count=len(both))] if both else []
+
+
 def _aggregate(hits: Iterable[Hit], scoring: Scoring) -> list[Reason]:
     """One reason per (signal, term, zone): weight × zone × (1 + ln count) × nearness."""
     groups: dict[tuple[str, str, str], list[Hit]] = defaultdict(list)
@@ -136,7 +174,9 @@ def score_relevance(title: str, text: str, matches: tuple[tuple[Match, ...], tup
     hits = _hits(matches[0], "title", lead, watchlist, languages)
     title_has_ree = any(h.signal in _REE_SIGNALS for _, h in hits)
     hits += sorted(_hits(matches[1], None, lead, watchlist, languages), key=lambda pair: pair[0])
-    reasons = _aggregate(_mark_far(hits, title_has_ree), watchlist.scoring)
+    hits = _weak_need_actor(hits, watchlist.scoring)
+    reasons = _aggregate(_mark_far(hits, title_has_ree), watchlist.scoring) + _clauses(hits, text, watchlist.scoring)
+    reasons.sort(key=lambda r: (-abs(r.weight), r.term, r.where))
     excluded = _exclusions(title, text, watchlist)
     code = lang.split("-")[0].lower()
     if excluded:

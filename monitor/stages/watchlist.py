@@ -45,6 +45,9 @@ class Scoring:
     critical_alone_cap: float = 1.2
     apart: float = 0.4
     focus_ratio: float = 1.0
+    weak_policy: float = 0.5  # policy terms weighing less count only when a state actor is in the text
+    state_actor: float = 0.2  # an actor hit this heavy is a state actor (a bare country name, 0.15, is not)
+    penalty_sentence: float = 1.0  # a penalty term this heavy keeps its sentence from pairing rare earths and an act
 
     def zone(self, where: str) -> float:
         return {"title": self.zone_title, "lead": self.zone_lead}.get(where, self.zone_body)

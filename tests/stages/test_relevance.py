@@ -55,7 +55,7 @@ def test_both_signals_are_needed(watchlist: Watchlist) -> None:
     both = article("China tightens rare earth export controls",
                    "China's Ministry of Commerce added rare earths to its export control list, requiring licences.")
     scores = [analyse(a, watchlist).score for a in (ree_only, policy_only, both)]
-    assert scores[0] < 0.3 and scores[1] < 0.3 and scores[2] > 0.7
+    assert scores[0] < watchlist.threshold and scores[1] < 0.3 and scores[2] > 0.7
 
 
 def test_passing_mention_in_other_minerals_story_scores_low(watchlist: Watchlist) -> None:
@@ -132,3 +132,22 @@ def test_arabic_diacritics_and_tatweel_keep_offsets() -> None:
     text = "قيود على العناصـرِ الأرضيةِ النادرة"
     found = [m for m in find_matches(text, default_matcher()) if m.entry.kind == "ree-term"]
     assert found and text[found[0].start:found[0].end] == "الأرضيةِ النادرة"  # the kasra inside is kept
+
+
+def test_rare_earths_and_state_act_in_one_sentence_count_more(watchlist: Watchlist) -> None:
+    together = article("Mining update", "Officials met on Monday. The ministry imposed export controls on rare earths. "
+                       "Analysts were surprised.")
+    apart = article("Mining update", "Officials met on Monday. The ministry imposed export controls. "
+                    "Rare earths were discussed by analysts.")
+    scored = [analyse(a, watchlist) for a in (together, apart)]
+    assert [r.kind for r in scored[0].reasons].count("clause") == 1
+    assert "clause" not in [r.kind for r in scored[1].reasons]
+    assert scored[0].score > scored[1].score
+
+
+def test_weak_policy_words_need_a_state_actor(watchlist: Watchlist) -> None:
+    text = "The company expects its rare earth supply chain plan to attract investment."
+    plain = analyse(article("Rare earth outlook", text), watchlist)
+    with_state = analyse(article("Rare earth outlook", "The government said " + text), watchlist)
+    assert not [r for r in plain.reasons if r.kind == "policy"]
+    assert [r for r in with_state.reasons if r.kind == "policy"]

@@ -85,9 +85,9 @@ def close_context(context: FlowContext) -> None:
     context.archive.close()
 
 
-def analyse_page(page: Page, context: FlowContext) -> tuple[Article, Analysis] | Rejected:
-    """Extract, clean and analyse a page: the stages that need no archive. A page that cannot be
-    read (refused, consent wall, no article in it) falls back to its listing entry, headline only."""
+def read_article(page: Page) -> Article | Rejected:
+    """Extract and clean a page. A page that cannot be read (refused, consent wall, no article in it)
+    falls back to its listing entry, headline only."""
     article = refusal(page) or extract(page)
     if not isinstance(article, Rejected):
         article = clean(article)
@@ -96,7 +96,15 @@ def analyse_page(page: Page, context: FlowContext) -> tuple[Article, Analysis] |
         if headline is None:
             return article
         log.debug("headline only %s: %s", headline.url, article.reason)
-        article = headline
+        return headline
+    return article
+
+
+def analyse_page(page: Page, context: FlowContext) -> tuple[Article, Analysis] | Rejected:
+    """Read and analyse a page: the stages that need no archive."""
+    article = read_article(page)
+    if isinstance(article, Rejected):
+        return article
     return article, analyse(article, context.watchlist)
 
 
@@ -112,11 +120,8 @@ class Prepared:
 
 
 def prepare_page(page: Page, watchlist: Watchlist, dedupe: DedupeConfig) -> Prepared | Rejected:
-    """Extract, clean, analyse, profile and fingerprint a page: everything before the archive is asked."""
-    extracted = extract(page)
-    if isinstance(extracted, Rejected):
-        return extracted
-    article = clean(extracted)
+    """Read, analyse, profile and fingerprint a page: everything before the archive is asked."""
+    article = read_article(page)
     if isinstance(article, Rejected):
         return article
     analysis = analyse(article, watchlist)

@@ -145,6 +145,16 @@ class DedupeConfig(_Section):
     min_shared_anchors: int = Field(default=3, ge=1, le=20, description=(
         "language-independent anchors an article must share with a story to join it without shared words "
         "(one more when none of them names goods, a company, a deposit, a date or a figure)"))
+    anchor_window_days: int = Field(default=3, ge=0, le=365, description=(
+        "an article joins a story by anchors alone (no shared words) only when its date is at most this many "
+        "days from the story's first date (unless both state the same event date; undated articles need a "
+        "shared specific anchor instead); word-based joins keep story_window_days"))
+    require_specific_anchor: bool = Field(default=False, description=(
+        "an anchor-only join needs at least one shared specific anchor (goods, a company, a deposit, a stated "
+        "date or a figure); China, rare earths and export control alone fit every MOFCOM measure"))
+    anchor_conflict_veto: bool = Field(default=True, description=(
+        "two texts that state different event dates, different quota years or different goods are different "
+        "events: no join between them unless their words alone reach story_threshold"))
 
 
 class StoriesConfig(_Section):

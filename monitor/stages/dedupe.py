@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -26,7 +27,7 @@ from monitor.models import (
     StoryMatch,
     StoryProfile,
 )
-from monitor.stages.profile import cosine, days_apart
+from monitor.stages.profile import MAX_ANCHORS, cosine, days_apart
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MINHASH_SCHEME = "affine32"  # 32-bit values: stored as 4 bytes each (archive.pack_minhash)
@@ -39,6 +40,8 @@ MAIN_ANCHORS = 10  # the language-independent anchors compared without words: th
 SPECIFIC_ANCHORS = ("element:", "mineral:", "company:", "deposit:", "date:", "fig:")
 ACTOR_ANCHORS = ("country:", "bloc:", "agency:")
 GENERAL_EXTRA = 1  # more shared anchors needed when none of them is specific
+# Anchor kinds that name one event's when and what: two texts naming different ones report different events.
+CONFLICT_KINDS = (("date:",), ("year:",), ("element:", "mineral:"))
 
 
 def normalised_words(text: str) -> list[str]:
@@ -132,14 +135,30 @@ class StoryScore:
     common_count: int = 0
     specific: int = 0  # shared anchors that name goods, a company, a deposit, a date or a figure
     agrees: bool = True  # one names the other's main actor (country, bloc or agency)
+    first_days: int | None = None  # days from the story's first date (its founding report)
+    conflict: str = ""  # the anchor kind on which the texts disagree ('' when none)
+    same_date: bool = False  # both state the same event date
 
     @property
     def total(self) -> float:
         return WORDS_WEIGHT * self.words + (1 - WORDS_WEIGHT) * self.anchors
 
+    def by_words(self, settings: DedupeConfig) -> bool:
+        """Whether words and anchors together make it the same event; a conflict (different stated dates,
+        years or goods) vetoes it unless the words alone reach the threshold."""
+        vetoed = settings.anchor_conflict_veto and self.conflict and self.words < settings.story_threshold
+        return self.total >= settings.story_threshold and not vetoed
+
     def by_anchors(self, settings: DedupeConfig) -> bool:
         """Whether the language-independent anchors alone make it the same event."""
         needed = settings.min_shared_anchors + (0 if self.specific else GENERAL_EXTRA)
+        undated = self.first_days is None  # no date to hold it to the tight window: ask for goods, a date...
+        if (settings.require_specific_anchor or undated) and not self.specific:
+            return False
+        if settings.anchor_conflict_veto and self.conflict:
+            return False
+        if (self.first_days or 0) > settings.anchor_window_days and not self.same_date:
+            return False
         return self.agrees and self.common >= settings.anchor_threshold and self.common_count >= needed
 
     def explain(self) -> str:
@@ -163,22 +182,45 @@ def same_actor(article: tuple[str, ...], story: tuple[str, ...]) -> bool:
     return first is None or second is None or first in story or second in article
 
 
+def conflict(article: tuple[str, ...], story: tuple[str, ...]) -> str:
+    """The anchor kind (stated date, year, goods) both texts name but with nothing in common, or ''."""
+    for kinds in CONFLICT_KINDS:
+        first = {anchor for anchor in article if anchor.startswith(kinds)}
+        second = {anchor for anchor in story if anchor.startswith(kinds)}
+        if first and second and not first & second:
+            return kinds[0].rstrip(":")
+    return ""
+
+
+def first_days(profile: StoryProfile, story: StoryProfile) -> int | None:
+    """Days between an article's date and a story's first date (None when either is unknown)."""
+    if not profile.date or not story.date:
+        return None
+    return abs((date.fromisoformat(profile.date) - date.fromisoformat(story.date)).days)
+
+
 def score_story(profile: StoryProfile, story: StoryMatch, idf: dict[str, float]) -> StoryScore:
     """Compare an article's idf-weighted profile with a story's centroid and anchors.
 
     `words` is the cosine of the article's vector and the story's centroid; `anchors` the
     idf-weighted share of the article's anchors (names, figures, entities) the story has.
+    The language-independent comparison uses only the story's founding anchors (the first
+    MAX_ANCHORS, its first report's), so a chain of joins cannot drift to another event.
     """
     known = set(story.profile.anchors)
     anchors, shared = _share(profile.anchors, known, idf)
+    founding = story.profile.anchors[:MAX_ANCHORS]
     main = profile.common_anchors()[:MAIN_ANCHORS]
-    common, common_shared = _share(main, known, idf)
+    common, common_shared = _share(main, set(founding), idf)
     shared = tuple(sorted(shared, key=lambda anchor: -idf.get(anchor, 1.0)))
     return StoryScore(story=story, words=cosine(profile.terms, story.profile.terms), anchors=anchors,
                       shared=shared, days=days_apart(profile, story.profile), common=common,
                       common_count=len(common_shared),
                       specific=sum(anchor.startswith(SPECIFIC_ANCHORS) for anchor in common_shared),
-                      agrees=same_actor(profile.anchors, story.profile.anchors))
+                      agrees=same_actor(profile.anchors, story.profile.anchors),
+                      first_days=first_days(profile, story.profile),
+                      same_date=any(anchor.startswith("date:") for anchor in common_shared),
+                      conflict=conflict(profile.common_anchors(), founding))
 
 
 def copy_decision(print_: Fingerprint, copies: tuple[StoryCandidate, ...],
@@ -207,9 +249,11 @@ def story_decision(profile: StoryProfile, stories: tuple[StoryMatch, ...], idf: 
     scores = sorted((score_story(profile, story, idf) for story in stories), key=lambda s: -s.total)
     in_window = [s for s in scores if s.days is None or s.days <= settings.story_window_days]
     best = in_window[0] if in_window else None
-    if best is not None and best.total >= settings.story_threshold:
-        return DedupeDecision(kind="joins-story", story_id=best.story.story_id, similarity=round(best.total, 3),
-                              reason=f"same event as story {best.story.story_id}: {best.explain()}")
+    by_words = next((s for s in in_window if s.by_words(settings)), None)
+    if by_words is not None:
+        return DedupeDecision(kind="joins-story", story_id=by_words.story.story_id,
+                              similarity=round(by_words.total, 3),
+                              reason=f"same event as story {by_words.story.story_id}: {by_words.explain()}")
     by_anchors = sorted((s for s in in_window if s.by_anchors(settings)), key=lambda s: (-s.common, -s.common_count))
     if by_anchors:
         found = by_anchors[0]

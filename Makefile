@@ -28,9 +28,13 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy monitor
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/extraction.py --cli
+	$(BIN)/python bench/languages.py
 	$(BIN)/python bench/relevance.py
+	$(BIN)/python bench/dedup.py --stories
 	$(BIN)/python bench/dedup.py
+	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/faults.py --kills 1000 --anchored
 
 clean-venv:
 	rm -rf $(VENV)

@@ -131,7 +131,7 @@ class RelevanceConfig(_Section):
 
 
 class DedupeConfig(_Section):
-    """Duplicate detection and story clustering (see monitor/dedupe.py)."""
+    """Duplicate detection and story clustering (see monitor/stages/dedupe.py)."""
 
     near_duplicate: float = Field(default=0.6, ge=0.3, le=1, description="shingle Jaccard for a near copy")
     story_window_days: int = Field(default=10, ge=1, le=365,

@@ -10,9 +10,10 @@ import logging
 from collections import defaultdict
 
 from monitor.models import Analysis, Article, Reason
-from monitor.stages.entities import Match, count_mentions, find_matches, fold
+from monitor.stages.entities import Match, count_mentions, find_matches
 from monitor.stages.figures import extract_figures
 from monitor.stages.relevance import score_relevance
+from monitor.stages.textfold import fold
 from monitor.stages.watchlist import Watchlist
 
 log = logging.getLogger(__name__)

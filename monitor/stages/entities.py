@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,23 +25,14 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from monitor.models import EntityMention
+from monitor.stages.textfold import ARABIC, MARKS, fold, is_cjk, is_cyrillic, slug, unify
 
 log = logging.getLogger(__name__)
 
 PROPER_KINDS = frozenset({"country", "bloc", "agency", "person", "company", "deposit"})
-# Same-length replacements (chained str.replace is much faster than str.translate on long text).
-_FOLD = (("-", " "), ("\u2010", " "), ("\u2011", " "), ("\u2013", " "), ("\u2014", " "), ("\n", " "),
-         ("\t", " "), ("\r", " "), ("\xa0", " "), ("\u2019", "'"))
 _SYMBOL_GAP = re.compile(r"[\s,/;&+()\u3001\uff0c-]*(?:\b(?:and|or|и)\b[\s(]*)?")
 _AFTER_SYMBOL = re.compile(r"[\s-]*(?:oxides?|metals?|2O3|₂O₃|content|carbonate)\b")
 _CYRILLIC_ENDINGS = "аяоеёиыуюйь"
-# Arabic-script variants folded to one letter (same length): Arabic/Persian yeh and kaf, teh marbuta,
-# hamza carriers, Turkish dotted capital I (lowered as two characters otherwise), zero-width non-joiner.
-_ARABIC_FOLD = (("\u064a", "\u06cc"), ("\u0649", "\u06cc"), ("\u0643", "\u06a9"), ("\u0629", "\u0647"),
-                ("\u0623", "\u0627"), ("\u0625", "\u0627"), ("\u0622", "\u0627"), ("\u0671", "\u0627"),
-                ("\u0624", "\u0648"), ("\u0626", "\u06cc"), ("\u200c", " "))
-_ARABIC = re.compile("[\u0600-\u06ff]")
-_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # diacritics, tatweel
 _MAX_RUSSIAN_ENDING = 4
 
 
@@ -83,39 +73,6 @@ class Matcher:
     caps_ambiguous: frozenset[str] = frozenset()
 
 
-def slug(name: str) -> str:
-    """A stable ASCII slug: 'Vladimir Putin' -> 'vladimir-putin', 'Türkiye' -> 'turkiye'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "x"
-
-
-def _is_cjk(char: str) -> bool:
-    return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\uffef"
-
-
-def _is_cyrillic(char: str) -> bool:
-    return "\u0400" <= char <= "\u04ff"
-
-
-def unify(text: str) -> str:
-    """Dashes and line breaks as spaces, curly apostrophes straight: same length as the input."""
-    for old, new in _FOLD:
-        if old in text:
-            text = text.replace(old, new)
-    return text
-
-
-def fold(text: str) -> str:
-    """Lower-cased `unify`: same length as the input."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text).replace("\u0130", "i")
-    if _ARABIC.search(lowered):
-        for old, new in _ARABIC_FOLD:
-            lowered = lowered.replace(old, new)
-    return unify(lowered)
-
-
 def alias_mode(alias: str, kind: str) -> str:
     """Exact when a word has inner capitals (EU, DoD), proper for Latin names, else folded."""
     if any(c.isupper() for word in alias.split() for c in word[1:]):
@@ -127,9 +84,9 @@ def alias_mode(alias: str, kind: str) -> str:
 
 def _pattern(alias: Alias) -> tuple[str, bool]:
     """The automaton key and whether Russian case endings may follow it."""
-    key = " ".join(unify(_MARKS.sub("", alias.text)).split())
+    key = " ".join(unify(MARKS.sub("", alias.text)).split())
     key = key if alias.mode in ("exact", "symbol") else fold(key)
-    russian = _is_cyrillic(key[-1]) and alias.mode != "exact"
+    russian = is_cyrillic(key[-1]) and alias.mode != "exact"
     if russian and len(key) >= 5 and key[-1] in _CYRILLIC_ENDINGS:
         key = key[:-1]
     return key, russian
@@ -149,8 +106,8 @@ def build_matcher(entries: Iterable[tuple[Entry, Iterable[Alias]]],
             key, russian = _pattern(alias)
             table = tables[alias.mode in ("exact", "symbol")]
             # does the start (end) need a word boundary?
-            left = key[0].isalnum() and not _is_cjk(key[0]) and alias.mode != "infix"
-            right = key[-1].isalnum() and not _is_cjk(key[-1]) and alias.mode not in ("stem", "infix")
+            left = key[0].isalnum() and not is_cjk(key[0]) and alias.mode != "infix"
+            right = key[-1].isalnum() and not is_cjk(key[-1]) and alias.mode not in ("stem", "infix")
             table.setdefault(key, (entry, alias.mode, russian, len(key), left, right))
     automata = []
     for exact in (False, True):
@@ -169,7 +126,7 @@ def _right_end(folded: str, end: int, mode: str, russian: bool) -> int | None:
         return end
     if russian:
         stop = end
-        while stop < len(folded) and stop - end < _MAX_RUSSIAN_ENDING and _is_cyrillic(folded[stop]):
+        while stop < len(folded) and stop - end < _MAX_RUSSIAN_ENDING and is_cyrillic(folded[stop]):
             stop += 1
         return stop if stop == len(folded) or not folded[stop].isalnum() else None
     if mode in ("fold", "proper") and folded[end - 1].isascii():
@@ -230,8 +187,8 @@ def find_matches(text: str, matcher: Matcher, folded: str | None = None) -> tupl
     """
     if not text:
         return ()
-    if _ARABIC.search(text) and _MARKS.search(text):
-        keep = [i for i, c in enumerate(text) if not _MARKS.match(c)]
+    if ARABIC.search(text) and MARKS.search(text):
+        keep = [i for i, c in enumerate(text) if not MARKS.match(c)]
         bare = "".join(text[i] for i in keep)
         keep.append(len(text))
         return tuple(Match(keep[m.start], keep[m.end - 1] + 1, m.entry) for m in _find(bare, matcher, fold(bare)))

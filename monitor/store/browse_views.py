@@ -1,6 +1,6 @@
 """SQL views for browsing the archive in Datasette, built only on the public table columns.
 
-Each tuple is applied once by a migration in `migrations.py`. A released tuple is never
+Each tuple is applied once by a migration in `migrations_v1.py`/`migrations_v2.py`. A released tuple is never
 edited: a change is a new tuple (V2) and a new migration that drops and recreates the views,
 so every database ends up with the same definitions.
 """

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from monitor.config.load import RelevanceConfig, WatchTerm
 from monitor.models import Article
 from monitor.stages.analyse import analyse
-from monitor.stages.entities import default_matcher, find_matches, fold
+from monitor.stages.entities import default_matcher, find_matches
+from monitor.stages.textfold import fold
 from monitor.stages.watchlist import MATCH_MODES, build_watchlist, language_files
 
 
